@@ -3,9 +3,10 @@
     python tools/nbpct.py to-py nbs/03_cka.ipynb > /tmp/03_cka.py     # notebook -> editable text
     python tools/nbpct.py to-nb /tmp/03_cka.py nbs/03_cka.ipynb       # text -> notebook (outputs dropped)
 
-Cells start with `# %%` (code) or `# %% [markdown]` (markdown; each line prefixed by `# ` or a bare `#`).
-The notebook stays the source of truth: run `nbdev_export` and `nbdev_clean` after writing it."""
-import json, sys
+Cells start with `# %%` (code) or `# %% [markdown]` (markdown; each line prefixed by `# ` or a bare `#`); an
+`id=...` after the marker keeps the cell's id, which nbdev writes into the exported module (new cells get one from
+`nbdev_clean`). The notebook stays the source of truth: run `nbdev_clean`, then `nbdev_export`, after writing it."""
+import json, re, sys
 from pathlib import Path
 
 KERNEL = {'kernelspec': {'display_name': 'python3', 'language': 'python', 'name': 'python3'}}
@@ -15,9 +16,10 @@ def nb_to_py(nb_path):
     out = []
     for c in nb['cells']:
         src = ''.join(c['source']) if isinstance(c['source'], list) else c['source']
+        cid = f" id={c['id']}" if c.get('id') else ''
         if c['cell_type'] == 'markdown':
-            out.append('# %% [markdown]\n' + '\n'.join(('# ' + l) if l else '#' for l in src.split('\n')))
-        else: out.append('# %%\n' + src)
+            out.append(f'# %% [markdown]{cid}\n' + '\n'.join(('# ' + l) if l else '#' for l in src.split('\n')))
+        else: out.append(f'# %%{cid}\n' + src)
     return '\n\n'.join(out) + '\n'
 
 def py_to_nb(text):
@@ -25,7 +27,8 @@ def py_to_nb(text):
     for line in text.split('\n'):
         if line.startswith('# %%'):
             if cur: cells.append(cur)
-            cur = {'type': 'markdown' if '[markdown]' in line else 'code', 'lines': []}
+            m = re.search(r'id=(\S+)', line)
+            cur = {'type': 'markdown' if '[markdown]' in line else 'code', 'lines': [], 'id': m.group(1) if m else None}
         elif cur is not None: cur['lines'].append(line)
     if cur: cells.append(cur)
     nb_cells = []
@@ -35,7 +38,7 @@ def py_to_nb(text):
         if c['type'] == 'markdown': lines = [l[2:] if l.startswith('# ') else l[1:] if l.startswith('#') else l for l in lines]
         src = '\n'.join(lines)
         src = [l + '\n' for l in src.split('\n')[:-1]] + [src.split('\n')[-1]] if src else []
-        cell = {'cell_type': c['type'], 'metadata': {}, 'source': src}
+        cell = {'cell_type': c['type'], **({'id': c['id']} if c['id'] else {}), 'metadata': {}, 'source': src}
         if c['type'] == 'code': cell.update(execution_count=None, outputs=[])
         nb_cells.append(cell)
     return {'cells': nb_cells, 'metadata': KERNEL, 'nbformat': 4, 'nbformat_minor': 5}
