@@ -4,6 +4,698 @@
 
 # %% ../nbs/01b_data.ipynb #6b93356e
 from __future__ import annotations
+import gzip, io, json, math, os, re, shutil, struct, subprocess, tempfile, textwrap
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+import numpy as np, torch
+from fastcore.basics import patch
+from .core import *
+from .encoders import to_rgb
 
 # %% auto #0
-__all__ = []
+__all__ = ['PHOTO_CAPTIONS', 'FASHION_MNIST_CLASSES', 'EMOJI_PACKAGE', 'IMAGE_EXTS', 'HUB_DATASETS', 'MISSING_DATASETS',
+           'load_image', 'stratified_indices', 'ImageTextPairs', 'LabelledImages', 'pre_caption', 'photo_pairs',
+           'read_idx', 'find_fashion_mnist', 'fashion_mnist', 'emoji_pairs', 'image_caption_folder', 'HFImages',
+           'from_hf_image_text', 'from_hf_classification', 'HubDataset', 'clip_benchmark_classnames',
+           'retrieval_dataset', 'classification_dataset']
+
+# %% ../nbs/01b_data.ipynb #b1d0a003
+def load_image(item)->'PIL.Image.Image':
+    "One stored image as a PIL image: PIL images pass through, paths are opened, arrays and encoded bytes decoded."
+    from PIL import Image
+    if isinstance(item, Image.Image): return item
+    if isinstance(item, dict) and (item.get('bytes') or item.get('path')):   # an undecoded Hugging Face image
+        item = item['bytes'] or item['path']
+    if isinstance(item, (bytes, bytearray)): item = io.BytesIO(item)
+    if isinstance(item, np.ndarray): return Image.fromarray(item)
+    if isinstance(item, (str, Path, io.BytesIO)):
+        img = Image.open(item)
+        img.load()   # read now, so no file handle stays open
+        return img
+    raise DataError(f'cannot read an image from a {type(item).__name__}: use PIL images, paths, uint8 arrays or bytes')
+
+def _take(items, idx:np.ndarray):
+    "Rows `idx` of a list, an array, or a lazy sequence that offers `select`."
+    if isinstance(items, np.ndarray): return items[idx]
+    if hasattr(items, 'select'): return items.select(idx)
+    return [items[i] for i in idx]
+
+# %% ../nbs/01b_data.ipynb #b1d0a006
+def _n_test(n:int, test:float|int)->int:
+    "How many of `n` items a split puts on the test side: a fraction in (0, 1) or a count."
+    if isinstance(test, (float, np.floating)) and 0 < test < 1: k = int(round(test * n))
+    elif isinstance(test, (int, np.integer)) and not isinstance(test, bool): k = int(test)
+    else: raise SpecError(f'test must be a fraction in (0, 1) or a number of images, got {test!r}')
+    if not 0 < k < n: raise DataError(f'a split of {n} images with test={test!r} leaves one side empty ({k} test images)')
+    return k
+
+def stratified_indices(labels, # [N] integer class labels
+                       n:int, # how many items to draw
+                       seed:int=0, # random seed
+                      )->np.ndarray: # [n] sorted indices
+    "Draw `n` indices keeping each class's share of `labels` (largest-remainder rounding)."
+    labels = np.asarray(labels)
+    if not 0 < n <= len(labels): raise DataError(f'cannot draw {n} of {len(labels)} items')
+    classes, counts = np.unique(labels, return_counts=True)
+    quota = counts * n / len(labels)
+    take = np.floor(quota).astype(int)
+    take[np.argsort(-(quota - take), kind='stable')[:n - take.sum()]] += 1
+    rng = np.random.default_rng(seed)
+    return np.sort(np.concatenate([rng.choice(np.flatnonzero(labels == c), k, replace=False) for c, k in zip(classes, take)]))
+
+# %% ../nbs/01b_data.ipynb #b1d0a009
+class _ImageSet(torch.utils.data.Dataset):
+    "Shared storage of the two containers: images, how to open one, per-image metadata and a name."
+    def _init_images(self, images, meta, loader, name):
+        if isinstance(images, tuple): images = list(images)
+        if not hasattr(images, '__len__') or not hasattr(images, '__getitem__'): raise DataError(f'images must be a sequence, got {type(images).__name__}')
+        if len(images) == 0: raise DataError('no images')
+        self._images, self.loader, self.name = images, loader or load_image, name
+        self.meta = {}
+        for k, v in (meta or {}).items():
+            if len(v) != len(images): raise ShapeError(f'meta[{k!r}] has {len(v)} values for {len(images)} images')
+            self.meta[k] = v if isinstance(v, np.ndarray) else list(v)
+
+    @property
+    def images(self): return self._images
+    @property
+    def n_images(self)->int: return len(self._images)
+    def image(self, i:int)->'PIL.Image.Image':
+        "Image `i`, opened."
+        return self.loader(self._images[int(i)])
+    def _meta_take(self, idx): return {k: _take(v, idx) for k, v in self.meta.items()}
+
+def _check_indices(idx, n:int)->np.ndarray:
+    idx = np.asarray(idx).reshape(-1)
+    if idx.dtype == bool: idx = np.flatnonzero(idx)
+    if len(idx) == 0: raise DataError('empty subset')
+    if not np.issubdtype(idx.dtype, np.integer): raise DataError(f'indices must be integers, got {idx.dtype}')
+    if idx.min() < 0 or idx.max() >= n: raise DataError(f'indices must be in [0, {n}), got {idx.min()}..{idx.max()}')
+    if len(np.unique(idx)) != len(idx): raise DataError('indices repeat: a subset takes each image once')
+    return idx.astype(np.int64)
+
+class ImageTextPairs(_ImageSet):
+    "Images with one or more captions each; a torch Dataset of (image, caption) pairs, one item per caption."
+    def __init__(self, images, # N images: PIL images, paths, a uint8 array [N, H, W(, C)] or a lazy sequence
+                 captions:list, # [M] strings, or one list of strings per image
+                 caption_to_image=None, # [M] image index of each caption (default: one caption per image, or from nested lists)
+                 meta:dict|None=None, # per-image metadata: name -> N values
+                 loader=None, # how to open a stored image (default `load_image`)
+                 name:str|None=None, # a short name for reprs and protocol cards
+                ):
+        self._init_images(images, meta, loader, name)
+        if captions is None or isinstance(captions, str): raise DataError(f'captions must be a list of strings (or of lists of strings), got {type(captions).__name__}')
+        captions = list(captions)
+        if caption_to_image is None and any(isinstance(c, (list, tuple)) for c in captions):
+            if not all(isinstance(c, (list, tuple)) for c in captions): raise DataError('captions mixes strings and lists: give one list per image')
+            if len(captions) != self.n_images: raise ShapeError(f'{len(captions)} caption lists for {self.n_images} images')
+            caption_to_image = [i for i, cs in enumerate(captions) for _ in cs]
+            captions = [c for cs in captions for c in cs]
+        if caption_to_image is None:
+            if len(captions) != self.n_images: raise ShapeError(f'{len(captions)} captions for {self.n_images} images: pass caption_to_image')
+            caption_to_image = np.arange(self.n_images)
+        bad = [j for j, c in enumerate(captions) if not isinstance(c, str)]
+        if bad: raise DataError(f'captions must be strings: caption {bad[0]} is a {type(captions[bad[0]]).__name__}')
+        c2i = np.asarray(caption_to_image)
+        if c2i.shape != (len(captions),): raise ShapeError(f'caption_to_image has shape {c2i.shape}, expected ({len(captions)},)')
+        if len(c2i) and (not np.issubdtype(c2i.dtype, np.integer) or c2i.min() < 0 or c2i.max() >= self.n_images):
+            raise DataError(f'caption_to_image must hold image indices in [0, {self.n_images})')
+        counts = np.bincount(c2i.astype(np.int64), minlength=self.n_images)
+        if (counts == 0).any(): raise DataError(f'{(counts == 0).sum()} image(s) have no caption, first: image {np.argmin(counts)}')
+        self.captions, self.caption_to_image = captions, c2i.astype(np.int64)
+
+    @property
+    def n_captions(self)->int: return len(self.captions)
+    def captions_of(self, i:int)->list[str]:
+        "The captions of image `i`."
+        return [self.captions[j] for j in np.flatnonzero(self.caption_to_image == i)]
+    def __len__(self): return self.n_captions
+    def __getitem__(self, j:int):
+        if not -self.n_captions <= j < self.n_captions: raise IndexError(f'caption {j} out of range ({self.n_captions})')
+        return self.image(self.caption_to_image[j]), self.captions[j]
+
+# %% ../nbs/01b_data.ipynb #b1d0a012
+@patch
+def subset(self:ImageTextPairs, image_indices)->ImageTextPairs:
+    "The pairs of the images `image_indices` (indices or a boolean mask), with all their captions."
+    idx = _check_indices(image_indices, self.n_images)
+    new = np.full(self.n_images, -1); new[idx] = np.arange(len(idx))
+    keep = np.flatnonzero(new[self.caption_to_image] >= 0)
+    keep = keep[np.argsort(new[self.caption_to_image[keep]], kind='stable')]   # captions grouped in the new image order
+    return ImageTextPairs(_take(self._images, idx), [self.captions[j] for j in keep], new[self.caption_to_image[keep]],
+                          self._meta_take(idx), self.loader, self.name)
+
+@patch
+def split(self:ImageTextPairs, test:float|int=0.2, # fraction of the images, or their number, for the test side
+          seed:int=0)->tuple[ImageTextPairs, ImageTextPairs]: # (train, test)
+    "Split by image into `(train, test)`: all captions of an image stay on its side."
+    perm = np.random.default_rng(seed).permutation(self.n_images)
+    k = _n_test(self.n_images, test)
+    tr, te = self.subset(np.sort(perm[k:])), self.subset(np.sort(perm[:k]))
+    if self.name: tr.name, te.name = f'{self.name}[train]', f'{self.name}[test]'
+    return tr, te
+
+# %% ../nbs/01b_data.ipynb #b1d0a015
+def _describe(images, i:int)->str:
+    "A short, cheap description of stored image `i` (nothing is decoded)."
+    if isinstance(images, np.ndarray): return f'array {"x".join(map(str, images.shape[1:]))}'
+    if not isinstance(images, list): return f'row {i}'
+    o = images[i]
+    if isinstance(o, (str, Path)): return Path(o).name
+    return f'{type(o).__name__} {"x".join(map(str, getattr(o, "size", ())))}'.strip()
+
+def _cell(v)->str:
+    if isinstance(v, (list, tuple)): v = ', '.join(map(str, v))
+    return str(v).replace('|', '\\|').replace('*', '\\*').replace('`', "'").replace('\n', ' ')   # markdown-safe
+
+def _grid(images:list, titles:list[str], cols:int=4, width:int=22):
+    "A matplotlib Figure with `images` in a grid, each titled (wrapped to `width` characters)."
+    from matplotlib.figure import Figure
+    cols = max(1, min(cols, len(images))); rows = -(-len(images) // cols)
+    fig = Figure(figsize=(2.2 * cols, 2.4 * rows))
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=1 - 0.45 / (2.4 * rows), wspace=0.05, hspace=0.35)  # no layout engine: 2x faster
+    for k, (img, t) in enumerate(zip(images, titles)):
+        img = to_rgb(img).copy(); img.thumbnail((256, 256))   # big photos would only slow the drawing down
+        ax = fig.add_subplot(rows, cols, k + 1)
+        ax.imshow(img); ax.set_axis_off()
+        ax.set_title('\n'.join(textwrap.wrap(t, width)[:3]), fontsize=8)
+    return fig
+
+def _pick(n_items:int, n:int, seed:int|None)->np.ndarray:
+    n = min(n, n_items)
+    return np.arange(n) if seed is None else np.sort(np.random.default_rng(seed).choice(n_items, n, replace=False))
+
+@patch
+def __repr__(self:ImageTextPairs):
+    meta = f'; meta: {", ".join(self.meta)}' if self.meta else ''
+    head = f'{type(self).__name__}({self.name!r}): {self.n_images:,} images, {self.n_captions:,} captions ({self.n_captions / self.n_images:.1f} per image){meta}'
+    return '\n'.join([head] + [f'  [{i}] {_describe(self._images, i)}: {self.captions_of(i)!r}' for i in range(min(3, self.n_images))])
+
+@patch
+def _repr_markdown_(self:ImageTextPairs):
+    keys = list(self.meta)[:3]
+    rows = [f'| {i} | {_cell(_describe(self._images, i))} | {_cell(" / ".join(self.captions_of(i)))} | ' + ' | '.join(_cell(self.meta[k][i]) for k in keys) + ' |'
+            for i in range(min(5, self.n_images))]
+    return '\n'.join([f'**{type(self).__name__}** `{self.name}`: {self.n_images:,} images, {self.n_captions:,} captions '
+                      f'({self.n_captions / self.n_images:.1f} per image)', '',
+                      '| # | image | captions | ' + ' | '.join(keys) + ' |', '|---|---|---|' + '---|' * len(keys), *rows])
+
+@patch
+def show(self:ImageTextPairs, n:int=8, # how many images
+         cols:int=4, # images per row
+         seed:int|None=None, # None: the first `n` images; else a random sample
+        ):
+    "Draw `n` images with their first caption; returns the matplotlib Figure."
+    idx = _pick(self.n_images, n, seed)
+    return _grid([self.image(i) for i in idx], [self.captions_of(i)[0] for i in idx], cols)
+
+# %% ../nbs/01b_data.ipynb #b1d0a018
+class LabelledImages(_ImageSet):
+    "Images with integer labels and class names; a torch Dataset of (image, label) pairs."
+    def __init__(self, images, # N images: PIL images, paths, a uint8 array [N, H, W(, C)] or a lazy sequence
+                 labels, # [N] integer labels, indices into `classnames`
+                 classnames:list[str], # the name of each class
+                 meta:dict|None=None, # per-image metadata: name -> N values
+                 loader=None, # how to open a stored image (default `load_image`)
+                 name:str|None=None, # a short name for reprs and protocol cards
+                ):
+        self._init_images(images, meta, loader, name)
+        labels, self.classnames = np.asarray(labels), [str(c) for c in classnames]
+        if labels.shape != (self.n_images,): raise ShapeError(f'labels has shape {labels.shape}, expected ({self.n_images},)')
+        if not np.issubdtype(labels.dtype, np.integer): raise DataError(f'labels must be integers, got {labels.dtype}')
+        if not self.classnames: raise DataError('no classnames')
+        if labels.min() < 0 or labels.max() >= len(self.classnames):
+            raise DataError(f'labels must be in [0, {len(self.classnames)}) to index the {len(self.classnames)} classnames, got {labels.min()}..{labels.max()}')
+        self.labels = labels.astype(np.int64)
+
+    @property
+    def n_classes(self)->int: return len(self.classnames)
+    @property
+    def counts(self)->np.ndarray: # [n_classes] images per class
+        return np.bincount(self.labels, minlength=self.n_classes)
+    def __len__(self): return self.n_images
+    def __getitem__(self, i:int):
+        if not -self.n_images <= i < self.n_images: raise IndexError(f'image {i} out of range ({self.n_images})')
+        return self.image(i), int(self.labels[i])
+
+    def subset(self, image_indices)->LabelledImages:
+        "The images `image_indices` (indices or a boolean mask) with their labels."
+        idx = _check_indices(image_indices, self.n_images)
+        return LabelledImages(_take(self._images, idx), self.labels[idx], self.classnames, self._meta_take(idx), self.loader, self.name)
+
+    def split(self, test:float|int=0.2, # fraction of the images, or their number, for the test side
+              seed:int=0, stratify:bool=True, # keep each class's share on both sides
+             )->tuple[LabelledImages, LabelledImages]: # (train, test)
+        "Split into `(train, test)`, stratified by label unless `stratify=False`."
+        k = _n_test(self.n_images, test)
+        te = stratified_indices(self.labels, k, seed) if stratify else np.sort(np.random.default_rng(seed).permutation(self.n_images)[:k])
+        tr, te = self.subset(np.setdiff1d(np.arange(self.n_images), te)), self.subset(te)
+        if self.name: tr.name, te.name = f'{self.name}[train]', f'{self.name}[test]'
+        return tr, te
+
+    def __repr__(self):
+        c = self.counts
+        return f'{type(self).__name__}({self.name!r}): {self.n_images:,} images, {self.n_classes} classes ({c.min()}-{c.max()} per class)'
+    def _repr_markdown_(self):
+        c, k = self.counts, min(self.n_classes, 12)
+        rows = [f'| {i} | {_cell(self.classnames[i])} | {c[i]:,} |' for i in range(k)] + (['| ... | | |'] if k < self.n_classes else [])
+        return '\n'.join([f'**{type(self).__name__}** `{self.name}`: {self.n_images:,} images, {self.n_classes} classes', '',
+                          '| label | class | images |', '|---|---|---|', *rows])
+
+    def show(self, n:int=8, cols:int=4, seed:int|None=None):
+        "Draw `n` images (the first ones, or a random sample with `seed`) titled with their class; returns the Figure."
+        idx = _pick(self.n_images, n, seed)
+        return _grid([self.image(i) for i in idx], [self.classnames[self.labels[i]] for i in idx], cols)
+
+# %% ../nbs/01b_data.ipynb #b1d0a021
+_CAPTION_DROP = re.compile(r"""[,.'!?"()*#:;~]""")
+
+def pre_caption(text:str, # a raw caption
+                max_words:int=30, # keep at most this many words
+               )->str:
+    "Normalise a caption as the reference's retrieval evaluation does (method.md §6.2)."
+    if not isinstance(text, str): raise DataError(f'a caption must be a string, got {type(text).__name__}')
+    text = _CAPTION_DROP.sub('', text.lower()).replace('-', ' ').replace('/', ' ')
+    return ' '.join(text.split()[:max_words])
+
+# %% ../nbs/01b_data.ipynb #b1d0a024
+PHOTO_CAPTIONS = {
+    'astronaut': ['a smiling astronaut in an orange spacesuit', 'portrait of a woman astronaut in front of an american flag',
+                  'an astronaut with her helmet beside a model of the space shuttle'],
+    'chelsea': ["a close-up of a tabby cat's face", 'a cat with green eyes looking to the side', 'the face of a brown striped cat'],
+    'coffee': ['a cup of espresso on a red saucer', 'a small red coffee cup with a spoon on a wooden table'],
+    'rocket': ['a rocket on a launch pad at dusk', 'a white rocket between lightning towers against a dark blue sky'],
+    'stereo_motorcycle': ['a red motorcycle parked in a garage', 'a red motorbike in a workshop in front of shelves with boxes'],
+    'horse': ['a black silhouette of a horse on a white background', 'the outline of a standing horse seen from the side'],
+    'camera': ['a black and white photo of a man with a camera on a tripod', 'a cameraman in a dark coat filming on a lawn'],
+    'hubble_deep_field': ['many distant galaxies on the black background of space', 'a deep field telescope image full of galaxies'],
+    'immunohistochemistry': ['a microscope image of tissue stained brown and blue', 'stained cells seen under a microscope'],
+    'coins': ['a grayscale photo of rows of ancient coins', 'old coins laid out in a grid on a dark background'],
+    'retina': ['a photograph of the back of a human eye with its blood vessels', 'an orange fundus image of a retina'],
+    'page': ['a photo of a printed page of text about image segmentation', 'a book page with a heading and paragraphs of text'],
+}
+
+def _skimage_photo(name:str)->np.ndarray:
+    import skimage.data
+    img = getattr(skimage.data, name)()
+    if name == 'stereo_motorcycle': img = img[0]                              # (left, right, disparity): the left view
+    if img.dtype == bool: img = np.where(img, 255, 0).astype(np.uint8)        # the horse: black silhouette on white
+    return img
+
+def photo_pairs(caption_fn=None, # optional `str -> str` applied to every caption, e.g. `pre_caption`
+               )->ImageTextPairs:
+    "Twelve real photos bundled with scikit-image, with 2-3 hand-written captions each."
+    require('skimage', 'scikit-image')
+    from PIL import Image
+    names = list(PHOTO_CAPTIONS)
+    caps = [[caption_fn(c) if caption_fn else c for c in PHOTO_CAPTIONS[n]] for n in names]
+    return ImageTextPairs([Image.fromarray(_skimage_photo(n)) for n in names], caps,
+                          meta={'source': [f'skimage.data.{n}' for n in names]}, name='skimage-photos')
+
+# %% ../nbs/01b_data.ipynb #b1d0a028
+FASHION_MNIST_CLASSES = ['t-shirt/top', 'trouser', 'pullover', 'dress', 'coat', 'sandal', 'shirt', 'sneaker', 'bag', 'ankle boot']
+_FMNIST = {'train': ('train-images-idx3-ubyte', 'train-labels-idx1-ubyte'), 'test': ('t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte')}
+_FMNIST_DIRS = ['/usr/share/datasets/fashion-mnist']
+
+def read_idx(path:str|Path)->np.ndarray:
+    "Read an IDX file (the MNIST format, gzipped or not) of unsigned bytes into an array of the shape its header gives."
+    with (gzip.open if str(path).endswith('.gz') else open)(path, 'rb') as f: data = f.read()
+    if len(data) < 4 or data[:3] != b'\x00\x00\x08': raise DataError(f'{path} is not an IDX file of unsigned bytes (header {data[:4].hex()})')
+    ndim = data[3]
+    shape = struct.unpack(f'>{ndim}I', data[4:4 + 4 * ndim])
+    arr = np.frombuffer(data, np.uint8, offset=4 + 4 * ndim)
+    if arr.size != math.prod(shape): raise DataError(f'{path} is truncated or padded: its header says {shape}, it holds {arr.size} values')
+    return arr.reshape(shape)
+
+def _idx_file(folder:Path, stem:str)->Path|None:
+    return next((f for f in (folder/f'{stem}.gz', folder/stem) if f.exists()), None)
+
+def _dpkg_list(package:str)->list[str]:
+    "The files a Debian package installed (empty without dpkg or the package)."
+    if not shutil.which('dpkg'): return []
+    res = subprocess.run(['dpkg', '-L', package], capture_output=True, text=True, timeout=30)
+    return res.stdout.splitlines() if res.returncode == 0 else []
+
+def find_fashion_mnist(path:str|Path|None=None)->Path:
+    "The folder of Fashion-MNIST's IDX files: `path`, `$FREEZE_ALIGN_FASHION_MNIST`, Debian's folder, or `dpkg -L`."
+    given = path or os.environ.get('FREEZE_ALIGN_FASHION_MNIST')
+    if given:
+        folder = Path(given).expanduser()
+        if any(_idx_file(folder, s[0]) for s in _FMNIST.values()): return folder
+        raise DataError(f'no Fashion-MNIST IDX files in {folder}: expected {" and ".join(_FMNIST["test"])} (or the train ones), optionally .gz')
+    for folder in [Path(d) for d in _FMNIST_DIRS]:
+        if _idx_file(folder, _FMNIST['test'][0]): return folder
+    for f in _dpkg_list('dataset-fashion-mnist'):
+        if f.endswith(_FMNIST['test'][0] + '.gz'): return Path(f).parent
+    raise MissingPackageError('Fashion-MNIST is not installed: run `sudo apt-get install dataset-fashion-mnist`, or download the four '
+                              'IDX files (github.com/zalandoresearch/fashion-mnist) and pass their folder as `path=` or $FREEZE_ALIGN_FASHION_MNIST')
+
+def fashion_mnist(split:str='test', # `'test'` (10,000 images) or `'train'` (60,000)
+                  path:str|Path|None=None, # folder with the IDX files (default: found by `find_fashion_mnist`)
+                  n:int|None=None, # draw a class-stratified subset of this size
+                  seed:int=0, # seed of that subset
+                 )->LabelledImages:
+    "Fashion-MNIST as `LabelledImages` of 28x28 grayscale images (a uint8 array, opened per item)."
+    if split not in _FMNIST: raise SpecError(f"split must be 'train' or 'test', got {split!r}")
+    folder = find_fashion_mnist(path)
+    files = [_idx_file(folder, s) for s in _FMNIST[split]]
+    if None in files: raise DataError(f'{folder} has no {split} files: expected {" and ".join(_FMNIST[split])}(.gz)')
+    images, labels = read_idx(files[0]), read_idx(files[1])
+    if images.ndim != 3 or len(images) != len(labels): raise ShapeError(f'{files[0].name} holds {images.shape} but {files[1].name} {labels.shape}')
+    ds = LabelledImages(images, labels.astype(np.int64), FASHION_MNIST_CLASSES, name=f'fashion_mnist/{split}')
+    return ds if n is None else ds.subset(stratified_indices(ds.labels, n, seed))
+
+# %% ../nbs/01b_data.ipynb #b1d0a035
+EMOJI_PACKAGE = 'emoji-datasource-google'
+
+def _npm_pack(spec:str, # `name@version`
+              dest:str|Path, # folder to download into
+              npm:str='npm', # the npm executable
+              timeout:float=900, # seconds before giving up
+              registry:str|None=None, # another registry URL (default: npm's configuration)
+              retries:int|None=None, # fetch retries (default: npm's configuration)
+             )->Path: # the downloaded .tgz
+    "Download an npm package tarball with the npm registry client."
+    hint = f'or download the tarball elsewhere (`npm pack {spec}`) and pass it as `tgz=` or $FREEZE_ALIGN_EMOJI_TGZ'
+    exe = shutil.which(npm)
+    if exe is None: raise MissingPackageError(f'the npm client (`{npm}`) is needed once to fetch {spec}: install Node.js and npm (e.g. `sudo apt-get install npm`), {hint}')
+    cmd = [exe, 'pack', spec] + (['--registry', registry] if registry else []) + ([f'--fetch-retries={retries}'] if retries is not None else [])
+    try: res = subprocess.run(cmd, cwd=dest, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired as e: raise OfflineError(f'`npm pack {spec}` did not finish within {timeout:.0f} s: is the npm registry reachable? Or {hint}') from e
+    tgzs = sorted(Path(dest).glob('*.tgz'))
+    if res.returncode == 0 and tgzs: return tgzs[0]
+    code = re.search(r'npm (?:error|ERR!) code (\S+)', res.stderr)
+    code = code.group(1) if code else f'exit status {res.returncode}'
+    why = ' '.join(l.split(' ', 2)[-1] for l in res.stderr.splitlines() if re.match(r'npm (error|ERR!) \w', l) and ' code ' not in l)[:300]
+    err = SpecError if code in ('ETARGET', 'E404') else OfflineError
+    raise err(f'`npm pack {spec}` failed ({code}): {why}. Check that the npm registry is reachable (npm `registry` and proxy settings), {hint}')
+
+def _keep_emoji(e:dict)->bool: return bool(e.get('has_img_google')) and e.get('category') != 'Component'
+
+def _extract_emoji(tgz:str|Path, dest:Path, size:int, version:str):
+    "Stream the tarball once, writing `emoji.json` and the kept `size`-px PNGs into `dest`."
+    (dest/'img').mkdir(parents=True)
+    keep, sizes = None, set()
+    import tarfile
+    with tarfile.open(tgz, 'r|gz') as tar:
+        for m in tar:
+            if not m.isfile(): continue
+            if m.name == 'package/package.json':
+                found = json.loads(tar.extractfile(m).read()).get('version')
+                if found != version: raise MismatchError(f'{tgz} holds {EMOJI_PACKAGE} {found}, not {version}: pass version={found!r} or the right tarball')
+            elif m.name == 'package/emoji.json':
+                data = tar.extractfile(m).read()
+                (dest/'emoji.json').write_bytes(data)
+                keep = {e['image'] for e in json.loads(data) if _keep_emoji(e)}
+            elif m.name.startswith('package/img/google/'):
+                sub, fn = m.name.split('/')[3], Path(m.name).name
+                if sub.isdigit(): sizes.add(int(sub))
+                if sub == str(size) and (keep is None or fn in keep): (dest/'img'/fn).write_bytes(tar.extractfile(m).read())
+    if keep is None: raise DataError(f'{tgz} has no package/emoji.json: is it the {EMOJI_PACKAGE} tarball?')
+    if size not in sizes: raise SpecError(f'{tgz} has no {size} px images; it has sizes {sorted(sizes)}')
+    for p in (dest/'img').iterdir():
+        if p.name not in keep: p.unlink()          # written before emoji.json was seen (not in npm's file order)
+
+def _emoji_folder(cache, size:int, tgz, version:str, npm:str)->Path:
+    "The cached folder of `emoji.json` and the PNGs, fetched and extracted on first use."
+    root = cache_dir(cache, 'data', 'emoji')
+    final = root/f'google-{version}-{size}px'
+    if (final/'emoji.json').exists(): return final
+    tgz = tgz or os.environ.get('FREEZE_ALIGN_EMOJI_TGZ')
+    if tgz and not Path(tgz).is_file(): raise DataError(f'the emoji tarball {tgz} does not exist')
+    with tempfile.TemporaryDirectory(dir=root, prefix='.fetch-') as tmp:
+        if not tgz:
+            get_logger('data').info(f'fetching {EMOJI_PACKAGE}@{version} (74 MB) with npm into {root}, once')
+            tgz = _npm_pack(f'{EMOJI_PACKAGE}@{version}', tmp, npm)
+        _extract_emoji(tgz, Path(tmp)/'out', size, version)
+        try: os.rename(Path(tmp)/'out', final)          # atomic: the folder appears complete or not at all
+        except OSError:
+            if not (final/'emoji.json').exists(): raise  # else another process finished first: use its copy
+    return final
+
+def emoji_pairs(cache:str|Path|None=None, # cache root (default: `cache_dir()`); files go under `data/emoji`
+                size:int=64, # image side in pixels (the package ships 64)
+                tgz:str|Path|None=None, # a downloaded package tarball (default: $FREEZE_ALIGN_EMOJI_TGZ, else `npm pack`)
+                version:str='16.0.0', # package version
+                caption_fn=None, # optional `str -> str` applied to every caption, e.g. `pre_caption`
+                npm:str='npm', # the npm executable
+               )->ImageTextPairs:
+    "The Noto emoji images (Apache-2.0) with their lower-cased Unicode names: 1,906 real image-text pairs."
+    folder = _emoji_folder(cache, size, tgz, version, npm)
+    es = [e for e in json.loads((folder/'emoji.json').read_text(encoding='utf-8')) if _keep_emoji(e)]
+    caps = [e['name'].lower() for e in es]
+    short = [e['short_names'][0].replace('_', ' ') for e in es]
+    dup = Counter(caps)   # 'MAN IN TUXEDO' names two emoji; U+1F935 is now 'person in tuxedo': its short name keeps captions unique
+    caps = [s if dup[c] > 1 and s != c else c for c, s in zip(caps, short)]
+    if caption_fn: caps = [caption_fn(c) for c in caps]
+    paths = [folder/'img'/e['image'] for e in es]
+    missing = [p.name for p in paths if not p.exists()]
+    if missing: raise DataError(f'{len(missing)} emoji images are missing from {folder} (first {missing[0]}): delete that folder to fetch again')
+    meta = {k: [e[k] for e in es] for k in ('category', 'subcategory', 'short_names', 'unified')}
+    return ImageTextPairs([str(p) for p in paths], caps, meta=meta, loader=to_rgb, name=f'emoji-google-{version}-{size}px')
+
+# %% ../nbs/01b_data.ipynb #a768d045
+IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.webp', '.bmp', '.gif', '.tif', '.tiff')
+
+def _caption_rows(path:Path)->list[tuple[str, str]]|None:
+    "(file name, caption) rows from a metadata.jsonl or captions.csv/.tsv in `path`, or None if there is none."
+    import csv
+    if (path/'metadata.jsonl').exists():
+        rows = []
+        for i, line in enumerate((path/'metadata.jsonl').read_text(encoding='utf-8').splitlines()):
+            if not line.strip(): continue
+            d = json.loads(line)
+            key = next((k for k in ('caption', 'captions', 'text') if k in d), None)
+            if 'file_name' not in d or key is None: raise DataError(f'metadata.jsonl line {i + 1} needs "file_name" and "caption" (or "text"); it has {sorted(d)}')
+            rows += [(d['file_name'], c) for c in (d[key] if isinstance(d[key], list) else [d[key]])]
+        return rows
+    for name, delim in (('captions.csv', ','), ('captions.tsv', '\t')):
+        if (path/name).exists():
+            with open(path/name, newline='', encoding='utf-8') as f: recs = list(csv.DictReader(f, delimiter=delim))
+            fcol = next((c for c in ('file_name', 'image', 'filename', 'path') if recs and c in recs[0]), None)
+            ccol = next((c for c in ('caption', 'text') if recs and c in recs[0]), None)
+            if fcol is None or ccol is None: raise DataError(f'{name} needs a file_name (or image) and a caption (or text) column; it has {list(recs[0]) if recs else "no rows"}')
+            return [(r[fcol], r[ccol]) for r in recs]
+    return None
+
+def image_caption_folder(path:str|Path, # folder with images and their captions (see the layouts above)
+                         caption_fn=None, # optional `str -> str` applied to every caption
+                         name:str|None=None, # a short name for reprs and protocol cards (default: the folder name)
+                        )->ImageTextPairs:
+    "Your own captioned images from a folder: metadata.jsonl, captions.csv/.tsv, or a .txt file next to each image."
+    path = Path(path).expanduser()
+    if not path.is_dir(): raise DataError(f'{path} is not a folder of images and captions')
+    rows = _caption_rows(path)
+    if rows is None:
+        imgs = sorted(p for p in path.rglob('*') if p.suffix.lower() in IMAGE_EXTS)
+        if not imgs: raise DataError(f'no images ({", ".join(IMAGE_EXTS)}) in {path}')
+        caps = {p: [l.strip() for l in p.with_suffix('.txt').read_text(encoding='utf-8').splitlines() if l.strip()] if p.with_suffix('.txt').exists() else [] for p in imgs}
+        if missing := [p for p in imgs if not caps[p]]:
+            raise DataError(f'{len(missing)} image(s) have no caption file, first: {missing[0].name} (expected {missing[0].with_suffix(".txt").name}, one caption per line)')
+        rows = [(str(p.relative_to(path)), c) for p in imgs for c in caps[p]]
+    if not rows: raise DataError(f'no captions in {path}')
+    files = list(dict.fromkeys(f for f, _ in rows))
+    if missing := [f for f in files if not (path/f).is_file()]: raise DataError(f'{len(missing)} listed image(s) do not exist, first: {missing[0]}')
+    idx = {f: i for i, f in enumerate(files)}
+    fn = caption_fn or (lambda c: c)
+    return ImageTextPairs([path/f for f in files], [fn(str(c)) for _, c in rows], [idx[f] for f, _ in rows], name=name or path.name)
+
+# %% ../nbs/01b_data.ipynb #b1d0a044
+class HFImages:
+    "A lazy, picklable view of the image column(s) of a Hugging Face dataset: a row is decoded only when read."
+    def __init__(self, ds, columns:tuple|list): self.columns = tuple(columns); self.ds = ds.select_columns(list(self.columns))
+    def __len__(self): return len(self.ds)
+    def __getitem__(self, i:int):
+        row = self.ds[int(i)]
+        img = next((row[c] for c in self.columns if row[c] is not None), None)
+        if img is None: raise DataError(f'row {i} has no image in column(s) {list(self.columns)}')
+        return img
+    def __iter__(self): return (self[i] for i in range(len(self)))
+    def select(self, idx): return HFImages(self.ds.select([int(i) for i in idx]), self.columns)
+    def __repr__(self): return f'HFImages({len(self)} rows, columns {list(self.columns)})'
+
+def _load_hf(ds_or_id, split:str, **load_kwargs):
+    "A `datasets.Dataset`: passed through, picked from a `DatasetDict`, or loaded from a hub id or local folder."
+    datasets = require('datasets')
+    if isinstance(ds_or_id, datasets.DatasetDict):
+        if split not in ds_or_id: raise DataError(f'no split {split!r}: the dataset has {list(ds_or_id)}')
+        return ds_or_id[split]
+    if isinstance(ds_or_id, datasets.Dataset): return ds_or_id
+    if not isinstance(ds_or_id, (str, Path)): raise DataError(f'expected a datasets.Dataset, a hub id or a folder, got {type(ds_or_id).__name__} (streaming datasets are not supported)')
+    try: return datasets.load_dataset(str(ds_or_id), split=split, **load_kwargs)
+    except ValueError as e:
+        if 'split' in str(e).lower(): raise DataError(f'{ds_or_id}: {e}') from e
+        raise
+    except OSError as e:
+        if Path(ds_or_id).expanduser().exists(): raise
+        why = 'HF_HUB_OFFLINE=1 is set' if os.environ.get('HF_HUB_OFFLINE') == '1' or os.environ.get('HF_DATASETS_OFFLINE') == '1' else 'the hub could not be reached or has no such dataset'
+        raise OfflineError(f'could not load the dataset {str(ds_or_id)!r}: it is not in the local cache and {why}. Download it once with network '
+                           f'access (it is cached under $HF_HOME), or pass a local copy. Original error: {str(e).splitlines()[0][:200]}') from e
+
+def _columns(ds, wanted, what:str)->list[str]:
+    "The columns of `wanted` (a name or candidates) that `ds` has; a clear error when there is none."
+    wanted = [wanted] if isinstance(wanted, str) else list(wanted)
+    found = [c for c in wanted if c in ds.column_names]
+    if not found: raise DataError(f'the dataset has no {what} column {" or ".join(map(repr, wanted))}; its columns are {ds.column_names}')
+    return found
+
+def _hf_subset(ds, n:int|None, seed:int):
+    if n is None: return ds
+    if not 0 < n <= len(ds): raise DataError(f'cannot take {n} of {len(ds)} rows')
+    return ds.select(np.sort(np.random.default_rng(seed).choice(len(ds), n, replace=False)).tolist())
+
+# %% ../nbs/01b_data.ipynb #b1d0a045
+def from_hf_image_text(ds_or_id, # a `datasets.Dataset`/`DatasetDict`, a hub id or a local folder
+                       image_column:str|tuple='image', # the image column, or candidates (first present wins)
+                       caption_column:str='caption', # a string or a list of strings per row
+                       split:str='test', # the split to load or pick
+                       caption_fn=None, # optional `str -> str` for every caption, e.g. `pre_caption`
+                       caption_sep:str|None=None, # split string cells into several captions on this separator
+                       n:int|None=None, # keep a random subset of this many images
+                       seed:int=0, # seed of that subset
+                       meta_columns:tuple=(), # columns to keep as per-image metadata
+                       name:str|None=None, # the container's name (default: the id and split)
+                       **load_kwargs, # passed to `datasets.load_dataset`
+                      )->ImageTextPairs:
+    "An image-text dataset from Hugging Face `datasets` as `ImageTextPairs` (several captions per row allowed)."
+    ds = _load_hf(ds_or_id, split, **load_kwargs)
+    img_cols, cap_col = _columns(ds, image_column, 'image'), _columns(ds, caption_column, 'caption')[0]
+    for c in meta_columns: _columns(ds, c, 'metadata')
+    ds = _hf_subset(ds, n, seed)
+    caps, c2i = [], []
+    for i, cell in enumerate(ds.select_columns([cap_col])[cap_col]):
+        cs = ([cell] if not caption_sep else cell.split(caption_sep)) if isinstance(cell, str) else list(cell or [])
+        cs = [c for c in cs if isinstance(c, str) and c.strip()] if caption_sep else cs
+        if not cs: raise DataError(f'row {i} has no caption in column {cap_col!r}')
+        caps += cs; c2i += [i] * len(cs)
+    if caption_fn: caps = [caption_fn(c) for c in caps]
+    meta = {c: list(ds.select_columns([c])[c]) for c in meta_columns}
+    return ImageTextPairs(HFImages(ds, img_cols), caps, np.array(c2i), meta=meta, name=name or f'{_hf_name(ds_or_id, ds)}/{split}')
+
+def _hf_name(ds_or_id, ds)->str:
+    return str(ds_or_id) if isinstance(ds_or_id, (str, Path)) else (getattr(ds.info, 'dataset_name', None) or 'hf')
+
+def from_hf_classification(ds_or_id, # a `datasets.Dataset`/`DatasetDict`, a hub id or a local folder
+                           image_column:str|tuple='image', # the image column, or candidates (first present wins)
+                           label_column:str='label', # integer labels
+                           classnames:list[str]|None=None, # class names (default: the label column's `ClassLabel` names)
+                           split:str='test', # the split to load or pick
+                           n:int|None=None, # keep a class-stratified subset of this many images
+                           seed:int=0, # seed of that subset
+                           name:str|None=None, # the container's name (default: the id and split)
+                           **load_kwargs, # passed to `datasets.load_dataset`
+                          )->LabelledImages:
+    "A classification dataset from Hugging Face `datasets` as `LabelledImages`."
+    datasets = require('datasets')
+    ds = _load_hf(ds_or_id, split, **load_kwargs)
+    img_cols, lab_col = _columns(ds, image_column, 'image'), _columns(ds, label_column, 'label')[0]
+    feature = ds.features[lab_col]
+    if classnames is None:
+        if not isinstance(feature, datasets.ClassLabel): raise DataError(f'column {lab_col!r} holds plain values ({feature}), not a ClassLabel: pass classnames=[...]')
+        classnames = feature.names
+    labels = np.asarray(list(ds.select_columns([lab_col])[lab_col]))
+    if n is not None:
+        idx = stratified_indices(labels, n, seed)
+        ds, labels = ds.select(idx.tolist()), labels[idx]
+    return LabelledImages(HFImages(ds, img_cols), labels, list(classnames), name=name or f'{_hf_name(ds_or_id, ds)}/{split}')
+
+# %% ../nbs/01b_data.ipynb #b1d0a050
+@dataclass(frozen=True)
+class HubDataset:
+    "Where a standard evaluation set lives on the Hugging Face hub, and which columns hold what."
+    name: str
+    task: str                          # 'retrieval' or 'classification'
+    repo: str                          # dataset repo id
+    split: str = 'test'
+    image: tuple = ('webp', 'jpg', 'png', 'jpeg')  # image column candidates: the shards' file extensions
+    text: str = 'txt'                  # retrieval: all captions of an image, one per line
+    label: str = 'cls'                 # classification: the integer label
+    classnames: str|None = None        # key in clip_benchmark's en_classnames.json; None: the repo's classnames.txt
+    n_classes: int|None = None
+    note: str = ''
+
+def _wds(name, task, key=None, **kw): return name, HubDataset(name, task, f'clip-benchmark/wds_{key or name}', **kw)
+
+HUB_DATASETS = dict([
+    _wds('coco', 'retrieval', 'mscoco_captions', note='COCO 2014 Karpathy 5k test: 5,000 images, 25,010 captions'),
+    _wds('flickr30k', 'retrieval', note='Karpathy 1k test: 1,000 images, 5,000 captions'),
+    _wds('flickr8k', 'retrieval', note='Karpathy test: 1,000 images, 5,000 captions'),
+    _wds('imagenet1k', 'classification', classnames='imagenet1k', n_classes=1000, note='ILSVRC-2012 validation set, 50,000 images'),
+    _wds('imagenetv2', 'classification', classnames='imagenet1k', n_classes=1000, note='matched frequency, 10,000 images'),
+    _wds('caltech101', 'classification', 'vtab-caltech101', classnames='caltech101_vtab', n_classes=102, note='VTAB test split; the paper used the whole set'),
+    _wds('pets', 'classification', 'vtab-pets', classnames='pets', n_classes=37),
+    _wds('cars', 'classification', n_classes=196),
+    _wds('flowers', 'classification', 'vtab-flowers', classnames='flowers', n_classes=102),
+    _wds('food101', 'classification', n_classes=101),
+    _wds('fgvc_aircraft', 'classification', n_classes=100),
+    _wds('sun397', 'classification', n_classes=397, note="CLIP_benchmark's test split; the paper used the whole set"),
+    _wds('dtd', 'classification', 'vtab-dtd', n_classes=47),
+    _wds('eurosat', 'classification', 'vtab-eurosat', classnames='eurosat', n_classes=10, note='VTAB test split; the paper used the whole set'),
+    _wds('cifar10', 'classification', 'vtab-cifar10', n_classes=10),
+    _wds('cifar100', 'classification', 'vtab-cifar100', n_classes=100),
+])
+MISSING_DATASETS = {
+    'cub': 'CUB-200-2011 has no clip-benchmark/wds_* repo: load a copy with from_hf_classification(...)',
+    'ucf101': 'UCF101 (evaluated on video mid-frames in the paper) has no clip-benchmark/wds_* repo: extract mid-frames and build LabelledImages',
+}
+
+def clip_benchmark_classnames(key:str|None=None)->list[str]|dict:
+    "Class names from CLIP_benchmark's `en_classnames.json` (read from the installed package, offline); all of them without `key`."
+    import importlib.util
+    spec = importlib.util.find_spec('clip_benchmark')
+    if spec is None: raise MissingPackageError('class names come from CLIP_benchmark: run `pip install --no-deps clip-benchmark`')
+    names = json.loads((Path(spec.origin).parent/'datasets'/'en_classnames.json').read_text(encoding='utf-8'))
+    if key is None: return names
+    if key not in names: raise SpecError(f'en_classnames.json has no {key!r}; it has {sorted(names)}')
+    return names[key]
+
+def _hub_spec(name:str, task:str)->HubDataset:
+    if name in MISSING_DATASETS: raise SpecError(MISSING_DATASETS[name])
+    spec = HUB_DATASETS.get(name)
+    known = [k for k, v in HUB_DATASETS.items() if v.task == task]
+    if spec is None: raise SpecError(f'unknown {task} dataset {name!r}; known: {", ".join(known)}')
+    if spec.task != task: raise SpecError(f'{name!r} is a {spec.task} dataset: use {spec.task}_dataset({name!r})')
+    return spec
+
+# %% ../nbs/01b_data.ipynb #b1d0a051
+def _repo_classnames(spec:HubDataset, path)->list[str]:
+    "The repo's `classnames.txt`: from the local copy `path`, else downloaded from the hub."
+    if path: f = Path(path)/'classnames.txt'
+    else:
+        from huggingface_hub import hf_hub_download
+        try: f = Path(hf_hub_download(spec.repo, 'classnames.txt', repo_type='dataset'))
+        except Exception as e: raise OfflineError(f'could not get classnames.txt of {spec.repo} from the hub ({type(e).__name__}): pass classnames=[...] or a local copy as path=') from e
+    if not f.exists(): raise DataError(f'{f} does not exist: a clip-benchmark webdataset copy has classnames.txt next to its split folders')
+    return [l.strip() for l in f.read_text(encoding='utf-8').splitlines() if l.strip()]
+
+def retrieval_dataset(name:str, # a retrieval entry of `HUB_DATASETS`: `'coco'`, `'flickr30k'`, `'flickr8k'`
+                      split:str|None=None, # default: the entry's evaluation split
+                      path:str|Path|None=None, # a local copy of the repo (e.g. from `huggingface_hub.snapshot_download`)
+                      caption_fn=pre_caption, # the paper's caption normalisation (method.md §6.2); None keeps captions raw
+                      n:int|None=None, # keep a random subset of this many images
+                      seed:int=0, # seed of that subset
+                      **load_kwargs, # passed to `datasets.load_dataset` (e.g. `cache_dir`)
+                     )->ImageTextPairs:
+    "A standard retrieval test set by name, with all captions of each image."
+    spec = _hub_spec(name, 'retrieval')
+    split = split or spec.split
+    return from_hf_image_text(str(path or spec.repo), spec.image, spec.text, split=split, caption_fn=caption_fn, caption_sep='\n', n=n, seed=seed,
+                              name=f'{name}/{split}', data_files={split: f'{split}/*.tar'}, **load_kwargs)
+
+def classification_dataset(name:str, # a classification entry of `HUB_DATASETS`, e.g. `'imagenet1k'`, `'pets'`
+                           split:str|None=None, # default: the entry's evaluation split
+                           path:str|Path|None=None, # a local copy of the repo (e.g. from `huggingface_hub.snapshot_download`)
+                           classnames:list[str]|None=None, # override the class names
+                           n:int|None=None, # keep a class-stratified subset of this many images
+                           seed:int=0, # seed of that subset
+                           **load_kwargs, # passed to `datasets.load_dataset` (e.g. `cache_dir`)
+                          )->LabelledImages:
+    "A standard zero-shot classification set by name, with its class names."
+    spec = _hub_spec(name, 'classification')
+    split = split or spec.split
+    if classnames is None: classnames = clip_benchmark_classnames(spec.classnames) if spec.classnames else _repo_classnames(spec, path)
+    if spec.n_classes and len(classnames) != spec.n_classes:
+        raise MismatchError(f'{name} has {spec.n_classes} classes but {len(classnames)} class names were found')
+    return from_hf_classification(str(path or spec.repo), spec.image, spec.label, classnames, split=split, n=n, seed=seed,
+                                  name=f'{name}/{split}', data_files={split: f'{split}/*.tar'}, **load_kwargs)

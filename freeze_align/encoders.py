@@ -61,16 +61,19 @@ class ImageTransform:
         return F.normalize(F.to_tensor(img), self.mean, self.std)
 
 # %% ../nbs/01_encoders.ipynb #5073cce3
-def weights_digest(module:nn.Module)->str:
-    "A cheap digest of a module's weights: names, shapes, a few values and the sum of each tensor."
+def weights_digest(module:nn.Module, # the model whose weights to digest
+                   n:int=4096, # values sampled per tensor (evenly spaced)
+                  )->str:
+    "A cheap, deterministic digest of a module's weights: names, shapes and evenly spaced values of each tensor."
     import hashlib
     h = hashlib.sha256()
     for k, v in module.state_dict().items():
         v = v.detach()
         h.update(f'{k}{tuple(v.shape)}'.encode())
         if v.numel() and (v.is_floating_point() or v.dtype in (torch.int64, torch.int32)):
-            f = v.flatten().double()
-            h.update(np.asarray(f[:8].cpu()).tobytes()); h.update(np.float64(f.sum().item()).tobytes())
+            f = v.flatten()
+            f = f[::max(1, f.numel() // n)][:n]   # a fixed sample: no reduction, so no dependence on thread count
+            h.update(np.asarray(f.double().cpu()).tobytes())   # float64 holds fp32/fp16/bf16 values exactly
     return h.hexdigest()[:16]
 
 # %% ../nbs/01_encoders.ipynb #f892c3f5
@@ -121,11 +124,12 @@ class FrozenEncoder(nn.Module):
              )->torch.Tensor: # [n, D] float32 on CPU
         "Pooled embeddings of `items`, in batches, with a progress bar."
         if pool not in ('cls', 'mean'): raise SpecError(f"pool must be 'cls' or 'mean', got {pool!r}")
-        items = list(items)
-        if not items: raise DataError('nothing to embed: `items` is empty')
+        if not hasattr(items, '__getitem__') or not hasattr(items, '__len__'): items = list(items)
+        n = len(items)   # lazy sequences (hub images, say) are decoded one batch at a time, never all at once
+        if not n: raise DataError('nothing to embed: `items` is empty')
         res = []
-        for i in progress(range(0, len(items), bs), desc=f'embed {self.modality}', disable=len(items) <= bs or None):
-            out = self(self.preprocess(items[i:i+bs]))
+        for i in progress(range(0, n, bs), desc=f'embed {self.modality}', disable=n <= bs or None):
+            out = self(self.preprocess([items[j] for j in range(i, min(i + bs, n))]))
             res.append((out.cls if pool == 'cls' else out.mean).float().cpu())
         res = torch.cat(res)
         return torch.nn.functional.normalize(res, dim=-1) if normalize else res
@@ -475,14 +479,23 @@ def register_tiny_openclip(name:str='freeze-align-tiny')->str:
 # %% ../nbs/01_encoders.ipynb #d42ff6ce
 def _resolve_zoo(name, modality, kwargs):
     from freeze_align.zoo import resolve_zoo
-    spec, extra = resolve_zoo(name, modality)
-    return parse_spec(spec), {**extra, **kwargs}
+    kwargs = dict(kwargs)
+    spec, extra = resolve_zoo(name, modality, kwargs.pop('zoo_dir', None))
+    return spec, {**extra, **kwargs}
+
+def _from_zoo(load, name:str, modality:str, kwargs:dict):
+    "Load a zoo model through its backend, keeping `zoo:<name>` as its spec so fingerprints do not depend on the cache path."
+    spec, kwargs = _resolve_zoo(name, modality, kwargs)
+    enc = load(spec, **kwargs)
+    enc.zoo_folder = enc.spec.partition(':')[2]   # kept out of `config`: the same model gives the same fingerprint anywhere
+    enc.spec = f'zoo:{name}'
+    return enc
 
 def load_image_encoder(spec:str, # `backend:name`, e.g. `'hf:facebook/dinov2-large'`, or a local folder
                        **kwargs)->ImageEncoder:
     "Load a frozen image encoder from a spec."
     backend, name = parse_spec(spec)
-    if backend == 'zoo': (backend, name), kwargs = _resolve_zoo(name, 'image', kwargs)
+    if backend == 'zoo': return _from_zoo(load_image_encoder, name, 'image', kwargs)
     if backend == 'hf': return load_hf_image(name, **kwargs)
     if backend == 'timm': return load_timm_image(name, **kwargs)
     if backend == 'openclip': return load_openclip(name, 'image', **kwargs)
@@ -492,7 +505,7 @@ def load_text_encoder(spec:str, # `backend:name`, e.g. `'st:sentence-transformer
                       **kwargs)->TextEncoder:
     "Load a frozen text encoder from a spec."
     backend, name = parse_spec(spec)
-    if backend == 'zoo': (backend, name), kwargs = _resolve_zoo(name, 'text', kwargs)
+    if backend == 'zoo': return _from_zoo(load_text_encoder, name, 'text', kwargs)
     if backend in ('hf', 'st'): return load_hf_text(name, st=backend == 'st', **kwargs)
     if backend == 'openclip': return load_openclip(name, 'text', **kwargs)
     raise SpecError(f'{spec!r}: timm has no text models; text encoders come from st:, hf:, openclip: or zoo:')

@@ -4,6 +4,236 @@
 
 # %% ../nbs/09_export.ipynb #d12339da
 from __future__ import annotations
+import hashlib, json, os, re, tempfile
+from pathlib import Path
+import torch
+from fastcore.basics import patch
+from .core import *
+from .projectors import AlignedModel
+from .results import compare_results, model_name
 
 # %% auto #0
-__all__ = []
+__all__ = ['EXPORT_FORMAT', 'model_card', 'save_pretrained', 'from_pretrained', 'push_to_hub', 'TokenBatch', 'Tokenizer',
+           'clip_benchmark_adapter', 'register_clip_benchmark']
+
+# %% ../nbs/09_export.ipynb #z09a0003
+EXPORT_FORMAT = 'freeze-align/1'
+_WEIGHTS, _CONFIG, _README = 'projectors.safetensors', 'config.json', 'README.md'
+
+def _jsonable(o): return json.loads(json.dumps(o, default=lambda v: v.tolist() if hasattr(v, 'tolist') else str(v)))
+
+def _encoder_rows(cfg:dict)->list[str]:
+    rows = []
+    for m in ('image', 'text'):
+        e = cfg.get(f'{m}_encoder')
+        if not e: rows.append(f'| {m} | unknown (trained on features without encoder information) | | | | |'); continue
+        pre = ', '.join(f'{k} {v}' for k, v in (e.get('preprocess') or {}).items() if k in ('size', 'crop', 'resize_mode', 'max_length', 'interpolation'))
+        rows.append(f"| {m} | `{e.get('spec')}` | {e.get('revision') or '-'} | `{e.get('weights')}` | {e.get('dim')} | {pre} |")
+    return rows
+
+def model_card(config:dict, # the exported config (`model.config` plus the `freeze_align` entry)
+               repo:str='path/to/model', # how the usage snippet names the model
+               results:list|None=None, # `EvalResult`s to summarise
+              )->str:
+    "The README.md of an exported model: encoders to pair with, usage, projectors, training and evaluation."
+    fa, ip, tp = config.get('freeze_align', {}), config['image_projector'], config['text_projector']
+    lines = ['---', 'library_name: freeze-align', 'tags: [freeze-align, clip, zero-shot-image-classification, image-text-retrieval]',
+             'pipeline_tag: zero-shot-image-classification', '---', '', f'# {repo}', '',
+             f"Projectors that align two **frozen** pretrained encoders into a CLIP-like model, trained with freeze-align "
+             f"{fa.get('version', '')}. This repository holds only the projectors and the temperature "
+             f"({fa.get('n_params', 0):,} parameters); the encoders load from their own sources, and loading refuses encoders "
+             "whose weights differ from the ones below.", '', '## Encoders to pair with', '',
+             '| tower | spec | revision | weights digest | width | preprocessing |', '|---|---|---|---|---|---|', *_encoder_rows(config), '',
+             '## Usage', '', '```python', 'import freeze_align.export   # adds from_pretrained / save_pretrained / push_to_hub to AlignedModel',
+             'from freeze_align.projectors import AlignedModel', '', f"model = AlignedModel.from_pretrained('{repo}')",
+             "img = model.encode_image(['photo.jpg'])                        # [1, D], L2-normalised",
+             "txt = model.encode_text(['a photo of a cat', 'a photo of a dog'])  # [2, D]",
+             'probs = (model.logit_scale * img @ txt.T).softmax(-1)', '```', '', '## Projectors', '',
+             '| | |', '|---|---|', f"| joint dimension | {config['dim']} |",
+             f"| image | local: {ip.get('local')}, cls: {ip.get('cls')} |", f"| text | local: {tp.get('local')}, head: {tp.get('head')}, pooling: {tp.get('pooling')} |",
+             f"| loss | {config.get('loss')} |", f"| weights sha256 | `{fa.get('weights_sha256', '')[:16]}...` |"]
+    if config.get('training'):
+        lines += ['', '## Training', '', '| | |', '|---|---|', *(f'| {k} | {v} |' for k, v in config['training'].items())]
+    if results:
+        lines += ['', '## Evaluation', '', 'Metrics in %; each result file carries its full protocol card.', '', compare_results(list(results))._repr_markdown_()]
+    return '\n'.join(lines) + '\n'
+
+def save_pretrained(model:AlignedModel, # the model whose projectors to export
+                    path:str|Path, # the folder to write (created if missing)
+                    training:dict|None=None, # a training summary for the config and the model card (data, steps, ...)
+                    results:list|None=None, # `EvalResult`s to summarise in the model card
+                    repo:str|None=None, # the name the model card's usage snippet loads (default: the folder name)
+                   )->Path: # the folder
+    "Write the projectors (safetensors), a config naming the frozen encoders, and a model card into `path`."
+    import freeze_align
+    from safetensors.torch import save
+    out = Path(path)
+    sd = {k: v.detach().cpu().contiguous() for k, v in model.projector_state_dict().items()}
+    bad = [k for k, v in sd.items() if v.is_floating_point() and not torch.isfinite(v).all()]
+    if bad: raise DataError(f'refusing to export non-finite projector weights ({bad[0]} and {len(bad) - 1} more)')
+    blob = save(sd, metadata={'format': EXPORT_FORMAT})
+    cfg = model.config
+    for m in ('image', 'text'):
+        if not cfg.get(f'{m}_encoder'): get_logger('export').warning('the model does not know its %s encoder: %s cannot name it, so loading will need it passed in', m, out)
+    config = {**cfg, 'freeze_align': dict(format=EXPORT_FORMAT, version=freeze_align.__version__, weights=_WEIGHTS, weights_sha256=hashlib.sha256(blob).hexdigest(),
+                                          n_params=sum(v.numel() for v in sd.values())),
+              'training': _jsonable(training) if training else None}
+    with atomic_write(out/_WEIGHTS) as f: f.write(blob)
+    with atomic_write(out/_CONFIG, 'w') as f: json.dump(config, f, indent=1)
+    with atomic_write(out/_README, 'w') as f: f.write(model_card(config, repo or out.name, results))
+    return out
+
+# %% ../nbs/09_export.ipynb #z09a0007
+def _encoder_kwargs(modality:str, e:dict)->dict:
+    "Loader options that reproduce a recorded encoder config (revision, preprocessing, pooling)."
+    kw, backend = {}, e.get('backend')
+    if e.get('revision') and backend in ('hf', 'st'): kw['revision'] = e['revision']
+    if backend == 'openclip' and 'projected' in e: kw['projected'] = e['projected']
+    if modality == 'text':
+        if e.get('max_length'): kw['max_length'] = int(e['max_length'])
+        if backend == 'hf' and e.get('pooling') not in (None, 'pooler'): kw['pooling'] = e['pooling']
+    else:
+        p = e.get('preprocess') or {}
+        if backend in ('hf', 'timm') and p.get('crop') and p.get('size') == p.get('crop'):
+            kw.update(image_size=int(p['crop']), resize_mode=p.get('resize_mode', 'shortest'))
+    return kw
+
+def _load_encoder(modality:str, e:dict, device, dtype, extra:dict):
+    from freeze_align.encoders import load_image_encoder, load_text_encoder
+    load = load_image_encoder if modality == 'image' else load_text_encoder
+    return load(e['spec'], device=device, dtype=dtype, **{**_encoder_kwargs(modality, e), **(extra or {})})
+
+_REPO_ID = re.compile(r'[\w.-]+/[\w.-]+')
+
+def _resolve_folder(path_or_repo_id, revision, cache, token)->Path:
+    "A local folder as is; a hub repo id through `snapshot_download` (only JSON, safetensors and the card)."
+    p = Path(str(path_or_repo_id)).expanduser()
+    if p.is_dir(): return p
+    if not _REPO_ID.fullmatch(str(path_or_repo_id)): raise DataError(f'{path_or_repo_id!r} is neither a folder nor a hub repo id (owner/name)')
+    import huggingface_hub
+    from huggingface_hub.errors import RepositoryNotFoundError, RevisionNotFoundError
+    try: return Path(huggingface_hub.snapshot_download(str(path_or_repo_id), revision=revision, cache_dir=cache, token=token, allow_patterns=[_CONFIG, '*.safetensors', _README]))
+    except (RepositoryNotFoundError, RevisionNotFoundError) as e:
+        raise SpecError(f'the hub has no model {path_or_repo_id!r} (revision {revision or "main"}), or it is private: check the name, or log in with `hf auth login`') from e
+    except Exception as e:
+        why = 'HF_HUB_OFFLINE=1 is set and it is not in the local cache' if huggingface_hub.constants.HF_HUB_OFFLINE else 'the hub could not be reached'
+        raise OfflineError(f'could not download {path_or_repo_id!r}: {why}. Download it once with network access, or pass a local folder. ({type(e).__name__})') from e
+
+def from_pretrained(path_or_repo_id:str|Path, # a folder written by `save_pretrained`, or a hub repo id ('owner/name')
+                    image_encoder=None, # a loaded image encoder to use (checked against the config)
+                    text_encoder=None, # a loaded text encoder to use (checked against the config)
+                    load_encoders:bool=True, # load the encoders the config names (when not given)
+                    device=None, # where to put the model (default: the given encoders' device, else CUDA if available)
+                    dtype=None, # dtype of the encoders loaded here
+                    revision:str|None=None, # hub revision of the projectors
+                    cache:str|Path|None=None, # hub download cache (default: huggingface_hub's)
+                    token:str|None=None, # hub token for private repos
+                    image_kwargs:dict|None=None, text_kwargs:dict|None=None, # extra loader options for each encoder
+                   )->AlignedModel:
+    "Load exported projectors and pair them with their frozen encoders, refusing encoders that do not match."
+    folder = _resolve_folder(path_or_repo_id, revision, cache, token)
+    if not (folder/_CONFIG).is_file():
+        pickles = sorted(p.name for p in folder.iterdir() if p.suffix in ('.bin', '.pt', '.pth', '.pkl', '.ckpt'))
+        raise DataError(f'{folder} has no {_CONFIG}: it is not a freeze-align export' + (f' (it holds {pickles}, which freeze-align never unpickles)' if pickles else ''))
+    cfg = json.loads((folder/_CONFIG).read_text(encoding='utf-8'))
+    meta = cfg.get('freeze_align') or {}
+    if meta.get('format') != EXPORT_FORMAT: raise DataError(f'{folder/_CONFIG} is not a freeze-align export of format {EXPORT_FORMAT} (found {meta.get("format")!r})')
+    w = folder/meta.get('weights', _WEIGHTS)
+    if w.suffix != '.safetensors': raise DataError(f'{w.name}: freeze-align loads weights from safetensors files only, never from pickles')
+    if not w.is_file(): raise DataError(f'{w} is missing')
+    if meta.get('weights_sha256') and file_sha256(w) != meta['weights_sha256']: raise DataError(f'{w} does not match the sha256 in {_CONFIG}: a partial download or a modified file')
+    given = dict(image=image_encoder, text=text_encoder)
+    encs = {m: e if e is not None or not load_encoders or not cfg.get(f'{m}_encoder') else
+               _load_encoder(m, cfg[f'{m}_encoder'], device, dtype, image_kwargs if m == 'image' else text_kwargs) for m, e in given.items()}
+    model = AlignedModel.from_config(cfg, encs['image'], encs['text'])
+    from safetensors.torch import load_file
+    model.load_projector_state_dict(load_file(str(w)))
+    dev = default_device(device) if device is not None or not any(given.values()) else next(e for e in given.values() if e is not None).device
+    return model.to(dev).eval()
+
+# %% ../nbs/09_export.ipynb #z09a0013
+def push_to_hub(model:AlignedModel, # the model whose projectors to publish
+                repo_id:str, # 'owner/name' on the Hugging Face hub
+                private:bool|None=None, # create the repo private
+                token:str|None=None, # hub token (default: the logged-in one)
+                revision:str|None=None, # branch to commit to
+                commit_message:str|None=None, # default: names the freeze-align version and the model
+                training:dict|None=None, results:list|None=None, # for the config and the model card, as in `save_pretrained`
+               )->str: # the commit URL
+    "Publish the projectors, config and model card to the Hugging Face hub."
+    import freeze_align, huggingface_hub
+    from huggingface_hub.errors import OfflineModeIsEnabled
+    if not _REPO_ID.fullmatch(repo_id): raise SpecError(f"repo_id must look like 'owner/name', got {repo_id!r}")
+    api = huggingface_hub.HfApi(token=token)
+    with tempfile.TemporaryDirectory() as d:
+        save_pretrained(model, Path(d)/'model', training=training, results=results, repo=repo_id)
+        try:
+            api.create_repo(repo_id, private=private, exist_ok=True, repo_type='model')
+            info = api.upload_folder(repo_id=repo_id, folder_path=str(Path(d)/'model'), revision=revision, repo_type='model',
+                                     commit_message=commit_message or f'freeze-align {freeze_align.__version__}: projectors of {model_name(model)}')
+        except OfflineModeIsEnabled as e:
+            raise OfflineError(f'cannot push {repo_id}: HF_HUB_OFFLINE=1 is set. Unset it (and log in with `hf auth login`) to publish; '
+                               f'save_pretrained(model, folder) writes the same files locally') from e
+    return str(getattr(info, 'commit_url', info))
+
+# %% ../nbs/09_export.ipynb #z09a0019
+@patch
+def save_pretrained(self:AlignedModel, path:str|Path, **kwargs)->Path:
+    "Export the projectors, a config naming the frozen encoders, and a model card (see `save_pretrained`)."
+    return save_pretrained(self, path, **kwargs)
+
+@patch
+def push_to_hub(self:AlignedModel, repo_id:str, **kwargs)->str:
+    "Publish the projectors to the Hugging Face hub (see `push_to_hub`)."
+    return push_to_hub(self, repo_id, **kwargs)
+
+@patch(cls_method=True)
+def from_pretrained(cls:AlignedModel, path_or_repo_id:str|Path, **kwargs)->AlignedModel:
+    "Load exported projectors with their frozen encoders (see `from_pretrained`)."
+    return from_pretrained(path_or_repo_id, **kwargs)
+
+# %% ../nbs/09_export.ipynb #z09a0022
+class TokenBatch(dict):
+    "Tokenised texts, a dict of tensors that moves like a tensor: `tokenizer(texts).to(device)`."
+    def to(self, device=None, *args, non_blocking:bool=False, **kwargs)->TokenBatch:
+        if device is None or isinstance(device, torch.dtype): return self    # token ids keep their integer dtype
+        return TokenBatch({k: v.to(device, non_blocking=non_blocking) if isinstance(v, torch.Tensor) else v for k, v in self.items()})
+
+class Tokenizer:
+    "An open_clip-style tokenizer for a frozen text encoder: `tokenizer(texts)` -> `TokenBatch`."
+    def __init__(self, text_encoder): self.text_encoder = text_encoder
+    @property
+    def context_length(self)->int: return self.text_encoder.max_length
+    def __call__(self, texts, # a string or a list of strings
+                 context_length:int|None=None, # truncate at this many tokens instead of the encoder's `max_length`
+                )->TokenBatch:
+        enc, old = self.text_encoder, self.text_encoder.max_length
+        if context_length: enc.max_length = int(context_length)
+        try: return TokenBatch(enc.tokenize(texts))
+        finally: enc.max_length = old
+    def __repr__(self): return f'Tokenizer({self.text_encoder.spec!r}, context_length={self.context_length})'
+
+@patch(as_prop=True)
+def preprocess(self:AlignedModel):
+    "The image encoder's transform (PIL image -> [3, H, W] tensor), like open_clip's `preprocess`."
+    if self.image_encoder is None: raise SpecError('this model has no image encoder, so no image preprocessing')
+    return self.image_encoder.transform
+
+@patch(as_prop=True)
+def tokenizer(self:AlignedModel)->Tokenizer:
+    "An open_clip-style tokenizer for the text encoder: `model.tokenizer(texts).to(device)`."
+    if self.text_encoder is None: raise SpecError('this model has no text encoder, so no tokenizer')
+    return Tokenizer(self.text_encoder)
+
+def clip_benchmark_adapter(model:AlignedModel)->tuple:
+    "CLIP_benchmark's loader contract: `(model, transform, tokenizer)`, the model in eval mode."
+    return model.eval(), model.preprocess, model.tokenizer
+
+def register_clip_benchmark(model_type:str='freeze_align')->str:
+    "Add a freeze-align loader to CLIP_benchmark's model types (in this process): `pretrained` is a folder or repo id."
+    cb = require('clip_benchmark.models', 'clip-benchmark')
+    def load_freeze_align(model_name:str, pretrained:str, cache_dir:str|None=None, device='cpu'):
+        return clip_benchmark_adapter(from_pretrained(pretrained, device=device))
+    cb.TYPE2FUNC[model_type] = load_freeze_align
+    if model_type not in cb.MODEL_TYPES: cb.MODEL_TYPES.append(model_type)
+    return model_type

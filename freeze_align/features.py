@@ -4,6 +4,609 @@
 
 # %% ../nbs/02_features.ipynb #ec0b1dff
 from __future__ import annotations
+import hashlib, json, mmap, os, shutil, time
+from pathlib import Path
+import numpy as np, torch
+from .core import *
 
 # %% auto #0
-__all__ = []
+__all__ = ['ShardedArray', 'Features', 'as_features', 'feature_key', 'extract_features']
+
+# %% ../nbs/02_features.ipynb #f1a0c003
+def _file_backed(a)->bool:
+    "Is `a` a whole `.npy` file mapped by `np.load(..., mmap_mode='r')` (not a view of one), so rows can be read by offset?"
+    try: return isinstance(a, np.memmap) and a.ndim > 0 and a.flags.c_contiguous and os.path.getsize(a.filename) == a.offset + a.nbytes
+    except (OSError, TypeError): return False
+
+def _release(a, lo:int, hi:int):
+    "Unmap rows [lo, hi) of the file-backed memmap `a` from this process; they stay in the OS page cache."
+    m, advice = getattr(a, '_mmap', None), getattr(mmap, 'MADV_DONTNEED', None)
+    if m is None or advice is None: return
+    start = a.offset % mmap.ALLOCATIONGRANULARITY + lo * a.strides[0]   # where row `lo` sits in the mapping
+    first, end = start - start % mmap.PAGESIZE, min(len(m), start + (hi - lo) * a.strides[0])
+    try: m.madvise(advice, first, end - first)
+    except (OSError, ValueError): pass
+
+def _pread(a, rows:np.ndarray, out:np.ndarray, pos:np.ndarray):
+    "Read rows `rows` of the file-backed memmap `a` into `out[pos]` with pread, mapping nothing."
+    rb, fd = a.strides[0], os.open(a.filename, os.O_RDONLY)
+    try:
+        for r, p in zip(rows.tolist(), pos.tolist()):
+            if os.preadv(fd, [out[p]], a.offset + r * rb) != rb: raise DataError(f'{a.filename}: row {r} is cut short (a truncated shard?)')
+    finally: os.close(fd)
+
+class ShardedArray:
+    "Row-aligned shards (usually `np.memmap`s) read as one [n, ...] array; a read copies only the rows it asks for."
+    release = True   # keep the resident set flat (see above); False reads random rows through the maps, faster but RSS grows
+
+    def __init__(self, shards:list, # per-shard arrays with one dtype and one trailing shape
+                 pad_to:int|None=None, # pad axis 1 of every shard to this length on read (text tokens)
+                 fill=0, # the padding value (False for masks)
+                ):
+        if not len(shards): raise DataError('a ShardedArray needs at least one shard')
+        self.shards, self.pad_to, self.fill = list(shards), pad_to, fill
+        s0 = self.shards[0]
+        tail = tuple(s0.shape[1:]) if pad_to is None else (int(pad_to),) + tuple(s0.shape[2:])
+        for i, s in enumerate(self.shards):
+            st = tuple(s.shape[1:])
+            ok = st == tail if pad_to is None else (len(st) == len(tail) and st[0] <= pad_to and st[1:] == tail[1:])
+            if not ok or s.dtype != s0.dtype:
+                raise ShapeError(f'shard {i} has shape {tuple(s.shape)} and dtype {s.dtype}; expected rows of shape {tail} and dtype {s0.dtype}')
+        self.offsets = np.concatenate([[0], np.cumsum([len(s) for s in self.shards])]).astype(np.int64)
+        self.shape, self.dtype = (int(self.offsets[-1]),) + tail, s0.dtype
+        self._files = [_file_backed(s) for s in self.shards]
+
+    def __len__(self): return self.shape[0]
+    @property
+    def ndim(self)->int: return len(self.shape)
+    @property
+    def row_nbytes(self)->int: return int(np.prod(self.shape[1:], dtype=np.int64)) * self.dtype.itemsize
+    @property
+    def nbytes(self)->int: return len(self) * self.row_nbytes
+    def __repr__(self): return f'ShardedArray(shape={self.shape}, dtype={self.dtype}, shards={len(self.shards)})'
+
+    def _pad(self, a):
+        if self.pad_to is None or a.shape[1] == self.pad_to: return a
+        w = [(0, 0)] * a.ndim; w[1] = (0, self.pad_to - a.shape[1])
+        return np.pad(a, w, constant_values=self.fill)
+
+    def _range(self, a:int, b:int)->np.ndarray:
+        if b <= a: return np.empty((0,) + self.shape[1:], self.dtype)
+        s0, s1 = np.searchsorted(self.offsets, [a, b - 1], 'right') - 1
+        out = np.empty((b - a,) + self.shape[1:], self.dtype)
+        for s in range(s0, s1 + 1):   # each shard's rows are copied once, straight into place
+            lo, hi = max(a - self.offsets[s], 0), min(b, self.offsets[s+1]) - self.offsets[s]
+            dst, src = out[self.offsets[s] + lo - a:self.offsets[s] + hi - a], self.shards[s][lo:hi]
+            if self.pad_to is not None: dst[:, src.shape[1]:] = self.fill; dst = dst[:, :src.shape[1]]
+            dst[...] = src
+            if self.release and self._files[s]: _release(self.shards[s], lo, hi)
+        return out
+
+    def _take(self, idx)->np.ndarray:
+        idx = np.asarray(idx)
+        if idx.dtype == bool:
+            if idx.shape != (len(self),): raise IndexError(f'a boolean row mask must have shape ({len(self)},), got {idx.shape}')
+            idx = idx.nonzero()[0]
+        if idx.ndim != 1: raise IndexError(f'row indices must be 1-D, got shape {idx.shape}')
+        if idx.size and not np.issubdtype(idx.dtype, np.integer): raise IndexError(f'rows must be ints, a slice, an int array or a boolean mask; got dtype {idx.dtype}')
+        idx, n = idx.astype(np.int64), len(self)
+        if idx.size and (idx.min() < -n or idx.max() >= n): raise IndexError(f'row index out of range for {n} rows (min {idx.min()}, max {idx.max()})')
+        idx = np.where(idx < 0, idx + n, idx)
+        order = np.argsort(idx, kind='stable'); sidx = idx[order]   # sorted reads are sequential within each file
+        out = np.empty((len(idx),) + self.shape[1:], self.dtype)
+        cut = np.searchsorted(sidx, self.offsets)                    # sidx[cut[s]:cut[s+1]] fall in shard s
+        for s in np.nonzero(cut[1:] > cut[:-1])[0]:
+            sh, rows, pos = self.shards[s], sidx[cut[s]:cut[s+1]] - self.offsets[s], order[cut[s]:cut[s+1]]
+            if not (self.release and self._files[s]): out[pos] = self._pad(sh[rows])
+            elif self.pad_to is None or sh.shape[1] == self.pad_to: _pread(sh, rows, out, pos)
+            else:
+                tmp = np.empty((len(rows),) + sh.shape[1:], sh.dtype)
+                _pread(sh, rows, tmp, np.arange(len(rows))); out[pos] = self._pad(tmp)
+        return out
+
+    def __getitem__(self, key):
+        "Rows by int, slice, int array (any order, repeats allowed) or boolean mask; extra axes after a comma."
+        key, rest = (key[0], key[1:]) if isinstance(key, tuple) else (key, ())
+        if isinstance(key, (int, np.integer)):
+            if not -len(self) <= key < len(self): raise IndexError(f'row {key} is out of range for {len(self)} rows')
+            return self._take(np.array([key]))[(0,) + rest]
+        if isinstance(key, slice):
+            a, b, step = key.indices(len(self))
+            res = self._range(a, b) if step == 1 else self._take(np.arange(a, b, step))
+        else: res = self._take(key.cpu().numpy() if isinstance(key, torch.Tensor) else key)
+        return res[(slice(None),) + rest] if rest else res
+
+    def chunks(self, rows:int|None=None, # rows per block (default: about 64 MB per block)
+              ):
+        "Yield consecutive blocks of rows (numpy arrays) covering the whole array."
+        rows = int(rows or max(1, (64 << 20) // max(1, self.row_nbytes)))
+        for a in range(0, len(self), rows): yield self[a:a + rows]
+    def __iter__(self): return self.chunks()
+    def __array__(self, dtype=None, copy=None):
+        res = self[:]
+        return res if dtype is None else res.astype(dtype, copy=False)
+
+# %% ../nbs/02_features.ipynb #f1a0c007
+_FIELDS = ('cls', 'mean', 'tokens', 'mask', 'index')
+
+def _f32(a)->torch.Tensor: return torch.from_numpy(np.ascontiguousarray(a, dtype=np.float32))
+
+class Features:
+    "Frozen-encoder features of n items: `cls`, `mean` [n, D], optionally `tokens` [n, T, D] and `mask` [n, T]."
+    def __init__(self, cls:ShardedArray, # [n, D] CLS or pooled vectors
+                 mean:ShardedArray, # [n, D] masked means of the token states
+                 tokens:ShardedArray|None=None, # [n, T, D] token states, zero where `mask` is False
+                 mask:ShardedArray|None=None, # [n, T] True for valid tokens
+                 index:ShardedArray|None=None, # [n] the data item each row comes from
+                 key:str|None=None, # the cache key (None: a content hash, computed when first asked for)
+                 path:Path|None=None, # the store's folder (None in memory)
+                 config:dict|None=None, # what went into the key
+                 manifest:dict|None=None, # shards, checksums and skipped items
+                 complete:bool=True, # False for a partial view of a store that other ranks are still writing
+                ):
+        self.cls, self.mean, self.tokens, self.mask = cls, mean, tokens, mask
+        self.index = index if index is not None else ShardedArray([np.arange(len(cls), dtype=np.int64)])
+        self._key, self.path, self.config, self.manifest, self.complete = key, path, config or {}, manifest or {}, complete
+
+    def __len__(self): return len(self.cls)
+    @property
+    def dim(self)->int: return self.cls.shape[1]
+    @property
+    def skipped(self)->int:
+        "How many data items could not be read and have no row."
+        return int(self.manifest.get('skipped', 0))
+    @property
+    def key(self)->str:
+        "The cache key; for in-memory features a hash of their content."
+        if self._key is None:
+            h = hashlib.sha256()
+            for k in _FIELDS[:4]:
+                a = getattr(self, k)
+                if a is None: continue
+                h.update(f'{k}{a.shape}{a.dtype}'.encode())
+                for c in a.chunks(): h.update(np.ascontiguousarray(c).tobytes())
+            self._key = 'mem-' + h.hexdigest()[:16]
+        return self._key
+
+    def output(self, idx, # rows: a slice, an int, or an int array
+              )->EncoderOutput: # float32 on the CPU
+        "Rows `idx` as an `EncoderOutput`: stored tokens, or the mean as a single token when none were stored."
+        if isinstance(idx, (int, np.integer)): idx = [int(idx)]
+        cls = _f32(self.cls[idx])
+        if self.tokens is None: return EncoderOutput(cls, _f32(self.mean[idx])[:, None], torch.ones(len(cls), 1, dtype=torch.bool))
+        tok, mask = self.tokens[idx], self.mask[idx]
+        valid = mask.any(0).nonzero()[0]
+        t = int(valid.max()) + 1 if len(valid) else 1
+        return EncoderOutput(cls, _f32(tok[:, :t]), torch.from_numpy(np.ascontiguousarray(mask[:, :t])))
+
+    def batches(self, bs:int=1024, # rows per batch
+                shuffle:bool=False, # visit the rows in a random order
+                seed:int=0, # the order's seed
+                drop_last:bool=False, # skip a last, smaller batch
+               ):
+        "Yield `(rows, EncoderOutput)` for consecutive (or shuffled) batches of rows."
+        n = len(self)
+        order = np.random.default_rng(seed).permutation(n) if shuffle else None
+        for a in range(0, n, bs):
+            if drop_last and a + bs > n: break
+            rows = order[a:a + bs] if shuffle else np.arange(a, min(a + bs, n))
+            yield rows, self.output(rows if shuffle else slice(a, a + bs))
+
+    @classmethod
+    def open(cls, path:str|Path, # a store's folder, `<cache>/<key>`
+             verify:bool|str=True, # check every file's size (True), also its sha256 ('full'), or nothing (False)
+            )->Features:
+        "Open a feature store, merging its rank manifests if no process has done so yet."
+        path = Path(path)
+        meta = _read_json(path/'store.json')
+        if meta is None: raise DataError(f'{path} is not a feature store (it has no store.json)')
+        man = _read_json(path/'manifest.json') if (path/'complete').exists() else None
+        if man is None:
+            man, missing = _merge(path, meta)
+            if missing: raise DataError(f'feature store {path} is incomplete: {len(missing)} of {meta["n_shards"]} shards are missing '
+                                        f'(e.g. {missing[:5]}); rerun extract_features with the same arguments to resume')
+        return _open(path, man, meta, verify)
+
+    def verify(self, full:bool=True, # also re-hash every byte (reads the whole store)
+              )->Features:
+        "Check every shard file against the manifest; raise `DataError` at the first mismatch."
+        for e in self.manifest.get('shards', []) if self.path is not None else []:
+            if why := _check_shard(self.path, e['shard'], e, full=full): raise DataError(f'feature store {self.path}: shard {e["shard"]}: {why}')
+        return self
+
+    def __repr__(self):
+        t = '' if self.tokens is None else f', tokens={self.tokens.shape[1:]}'
+        return f'Features(n={len(self)}, dim={self.dim}{t}, key={self._key or "<in memory>"}, path={self.path})'
+
+    def _repr_markdown_(self):
+        rows = [('key', f'`{self.key}`'), ('path', f'`{self.path}`'), ('rows', f'{len(self):,}'), ('dim', self.dim),
+                ('fields', ', '.join(f'{k} {tuple(getattr(self, k).shape)} {getattr(self, k).dtype}' for k in _FIELDS[:4] if getattr(self, k) is not None)),
+                ('shards', len(self.cls.shards)), ('skipped items', self.skipped)]
+        if self.manifest.get('bytes'): rows.append(('on disk', f"{self.manifest['bytes'] / 2**20:,.1f} MiB"))
+        if self.config.get('encoder'): rows.append(('encoder', f"`{self.config['encoder'].get('spec')}`"))
+        return '| | |\n|---|---|\n' + '\n'.join(f'| {k} | {v} |' for k, v in rows)
+
+# %% ../nbs/02_features.ipynb #f1a0c009
+def _np_rows(v, name:str, ndim:int)->np.ndarray:
+    if isinstance(v, torch.Tensor): v = v.detach().cpu().float() if v.dtype == torch.bfloat16 else v.detach().cpu()
+    v = np.asarray(v)
+    if v.ndim != ndim: raise ShapeError(f'{name} must have {ndim} dimensions, got shape {v.shape}')
+    if name != 'mask':
+        if not np.issubdtype(v.dtype, np.floating): v = v.astype(np.float32)
+        if not np.issubdtype(v.dtype, np.float16) and v.dtype != np.float32: v = v.astype(np.float32)
+        check_finite(torch.from_numpy(v), name)
+    return v
+
+def as_features(x, # [n, D] array/tensor, a dict of cls/mean/tokens/mask, an `EncoderOutput`, or `Features`
+                name:str='features', # how to call `x` in error messages
+               )->Features:
+    "Wrap plain embeddings into an in-memory `Features` so every API accepts them."
+    if isinstance(x, Features) or (hasattr(x, 'output') and hasattr(x, 'cls') and hasattr(x, 'batches')): return x
+    if isinstance(x, EncoderOutput): x = dict(cls=x.cls, tokens=x.tokens, mask=x.mask)
+    if not isinstance(x, dict): x = dict(cls=x)
+    if bad := set(x) - set(_FIELDS[:4]): raise SpecError(f'{name}: unknown fields {sorted(bad)}; use cls, mean, tokens, mask')
+    d = {k: _np_rows(v, f'{name}.{k}' if k != 'mask' else 'mask', 3 if k == 'tokens' else 2) for k, v in x.items() if v is not None}
+    if not d.get('cls', d.get('mean', d.get('tokens'))) is not None: raise DataError(f'{name}: give at least one of cls, mean, tokens')
+    if 'mask' in d and 'tokens' not in d: raise DataError(f'{name}: a mask without tokens')
+    if 'tokens' in d:
+        d.setdefault('mask', np.ones(d['tokens'].shape[:2], dtype=bool))
+        d['mask'] = d['mask'].astype(bool)
+        if d['mask'].shape != d['tokens'].shape[:2]: raise ShapeError(f'{name}: mask {d["mask"].shape} does not fit tokens {d["tokens"].shape}')
+        d.setdefault('mean', masked_mean(torch.from_numpy(d['tokens']).float(), torch.from_numpy(d['mask'])).numpy())
+    if 'mean' not in d: d['mean'] = d['cls']
+    if 'cls' not in d: d['cls'] = d['mean']
+    n, dim = d['cls'].shape
+    if n == 0 or dim == 0: raise DataError(f'{name} is empty: shape {d["cls"].shape}')
+    for k, v in d.items():
+        if len(v) != n: raise ShapeError(f'{name}: {k} has {len(v)} rows but cls has {n}')
+        if k != 'mask' and v.shape[-1] != dim: raise ShapeError(f'{name}: {k} has width {v.shape[-1]} but cls has {dim}')
+    return Features(**{k: ShardedArray([v]) for k, v in d.items()}, config=dict(source='arrays'))
+
+# %% ../nbs/02_features.ipynb #f1a0c012
+def _digest(h, x, paths:bool=False):
+    "Feed one item's content into the hash `h`; strings are file paths when `paths` (image data)."
+    from PIL import Image
+    if isinstance(x, Path) or (paths and isinstance(x, str)):
+        try: st = os.stat(x); h.update(f'<path {x} {st.st_size} {st.st_mtime_ns}>'.encode())
+        except OSError: h.update(f'<missing path {x}>'.encode())
+    elif isinstance(x, str): b = x.encode(); h.update(len(b).to_bytes(8, 'little') + b)
+    elif isinstance(x, Image.Image): h.update(f'<pil {x.mode} {x.size}>'.encode()); h.update(x.tobytes())
+    elif isinstance(x, (np.ndarray, torch.Tensor)):
+        a = np.ascontiguousarray(x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else x)
+        h.update(f'<array {a.dtype} {a.shape}>'.encode()); h.update(a.tobytes())
+    elif isinstance(x, bytes): h.update(len(x).to_bytes(8, 'little') + x)
+    elif isinstance(x, (tuple, list)):
+        h.update(b'('); [_digest(h, o, paths) for o in x]; h.update(b')')
+    elif isinstance(x, dict): _digest(h, sorted(x.items(), key=lambda kv: str(kv[0])), paths)
+    else: h.update(repr(x).encode())
+
+class _Source:
+    "The data as one interface: a length, items by index (after `column`/`item_fn`), and a content fingerprint."
+    def __init__(self, data, modality:str, column=None, item_fn=None, data_key=None):
+        if type(data).__name__ == 'Column' and hasattr(data, 'source'): data, column = data.source, column or data.column_name
+        self.hf = hasattr(data, '_fingerprint') and hasattr(data, 'column_names')
+        if isinstance(data, (str, bytes)): raise DataError('`data` is a single string: pass a list of items (texts, or image paths)')
+        if self.hf:
+            if column is None and len(data.column_names) != 1: raise DataError(f'pick the column to encode with column=, one of {data.column_names}')
+            column = data.column_names[0] if column is None else column
+            if column not in data.column_names: raise DataError(f'this dataset has no column {column!r}; its columns are {data.column_names}')
+        elif not (hasattr(data, '__len__') and hasattr(data, '__getitem__')):
+            raise DataError(f'`data` must have a length and support data[i] (a list, a torch Dataset or a datasets.Dataset), '
+                            f'got {type(data).__name__}; wrap an iterable in list(...)')
+        if len(data) == 0: raise DataError('`data` is empty: there is nothing to extract')
+        self.data, self.modality, self.column, self.item_fn, self.data_key = data, modality, column, item_fn, data_key
+
+    def __len__(self): return len(self.data)
+    def _select(self, raw, i:int):
+        if self.item_fn is not None: return self.item_fn(raw)
+        if self.column is not None and not self.hf: return raw[self.column]
+        if isinstance(raw, tuple):
+            if self.modality == 'image': return raw[0]
+            raise DataError(f'item {i} is a tuple: pass column= (its position) or item_fn= to pick the text')
+        return raw
+    def get(self, i:int): return self._select(self.data[i][self.column] if self.hf else self.data[i], i)
+    def get_range(self, a:int, b:int)->list:
+        if self.hf: return [self._select(r, a + j) for j, r in enumerate(self.data[a:b][self.column])]
+        return [self.get(i) for i in range(a, b)]
+
+    def fingerprint(self)->dict:
+        "What identifies the data in the cache key (see the table above)."
+        n, fn = len(self), getattr(self.item_fn, '__qualname__', None)
+        if self.data_key is not None: return dict(data_key=str(self.data_key), n=n)
+        if self.hf: return dict(hf=self.data._fingerprint, column=self.column, item_fn=fn, n=n)
+        full = isinstance(self.data, (list, tuple, np.ndarray))
+        rows = range(n) if full else np.unique(np.linspace(0, n - 1, min(n, 32)).astype(int))
+        h = hashlib.sha256()
+        if full and self.modality == 'text' and self.item_fn is None and self.column is None and all(isinstance(t, str) for t in self.data):
+            enc = [t.encode() for t in self.data]   # the fast path for millions of captions: lengths, then the bytes
+            h.update(np.array([len(b) for b in enc], np.int64).tobytes()); h.update(b''.join(enc))
+        else:
+            for i in rows: _digest(h, self.get(int(i)), paths=self.modality == 'image')
+        if full: return dict(content=h.hexdigest()[:20], n=n, hashed='all')
+        return dict(content=h.hexdigest()[:20], n=n, hashed=f'{len(rows)} sampled items', type=type(self.data).__qualname__)
+
+# %% ../nbs/02_features.ipynb #f1a0c017
+_NP_DTYPES = {torch.float32: np.float32, torch.float16: np.float16}
+
+def _np_dtype(dtype, what:str):
+    dt = resolve_dtype(dtype)
+    if dt not in _NP_DTYPES: raise SpecError(f'{what} must be fp32 or fp16 (numpy cannot memory-map {str(dt)[6:]}), got {dtype!r}')
+    return np.dtype(_NP_DTYPES[dt])
+
+def _amp(encoder, amp)->str|None:
+    "The autocast dtype extraction will really use: none off CUDA."
+    if encoder.device.type != 'cuda' or amp is None: return None
+    dt = resolve_dtype('fp16' if amp == 'auto' else amp)
+    return None if dt == torch.float32 else str(dt).replace('torch.', '')
+
+def _config(encoder, src:_Source, tokens:bool, dtype, tokens_dtype, amp)->dict:
+    if getattr(encoder, 'modality', None) not in ('image', 'text') or not hasattr(encoder, 'config'):
+        raise SpecError(f'extract_features needs a freeze_align encoder (load_image_encoder / load_text_encoder), got {type(encoder).__name__}')
+    return dict(format=1, modality=encoder.modality, encoder=encoder.config, data=src.fingerprint(), pools=['cls', 'mean'],
+                dtype=_np_dtype(dtype, 'dtype').name, tokens=_np_dtype(tokens_dtype, 'tokens_dtype').name if tokens else None,
+                amp=_amp(encoder, amp))
+
+def feature_key(encoder, # a frozen `ImageEncoder` or `TextEncoder`
+                data, # the items (see `extract_features`)
+                column=None, item_fn=None, data_key:str|None=None, tokens:bool=False, dtype='fp32', tokens_dtype='fp16', amp='auto',
+               )->tuple[str, dict]: # the key and the config it hashes
+    "The cache key `extract_features` would use for these arguments, and what went into it."
+    cfg = _config(encoder, _Source(data, getattr(encoder, 'modality', None), column, item_fn, data_key), tokens, dtype, tokens_dtype, amp)
+    return fingerprint(cfg, n=20), cfg
+
+# %% ../nbs/02_features.ipynb #f1a0c019
+class _HashWriter:
+    "A file wrapper that hashes and counts what goes through it."
+    def __init__(self, f): self.f, self.h, self.n = f, hashlib.sha256(), 0
+    def write(self, b):
+        self.h.update(b); self.n += len(b)
+        return self.f.write(b)
+
+def _save_npy(path:Path, parts:list, rows:int, tail:tuple, dtype, pad_to:int|None=None)->dict:
+    "Stream row blocks into one `.npy` file atomically; return its size, sha256, shape and dtype."
+    dtype, shape = np.dtype(dtype), (rows,) + tuple(tail)
+    with atomic_write(path) as f:
+        w = _HashWriter(f)
+        np.lib.format.write_array_header_1_0(w, {'descr': np.lib.format.dtype_to_descr(dtype), 'fortran_order': False, 'shape': shape})
+        for a in parts:
+            if pad_to is not None and a.shape[1] < pad_to:
+                a = np.pad(a, [(0, 0), (0, pad_to - a.shape[1])] + [(0, 0)] * (a.ndim - 2))
+            w.write(memoryview(np.ascontiguousarray(a, dtype=dtype)).cast('B'))
+    return dict(bytes=w.n, sha256=w.h.hexdigest(), shape=list(shape), dtype=dtype.name)
+
+def _write_json(path:Path, obj):
+    with atomic_write(path, 'w') as f: json.dump(obj, f)
+
+def _read_json(path:Path, default=None):
+    try: return json.loads(Path(path).read_text())
+    except FileNotFoundError: return default
+
+def _shard_file(path:Path, s:int, field:str)->Path: return Path(path)/f'{s:06d}.{field}.npy'
+
+def _check_shard(path:Path, s:int, entry:dict, full:bool=False)->str|None:
+    "Why shard `s` cannot be trusted, or None when its files match the manifest."
+    for k, m in entry['files'].items():
+        f = _shard_file(path, s, k)
+        if not f.exists(): return f'{f.name} is missing'
+        if f.stat().st_size != m['bytes']: return f'{f.name} has {f.stat().st_size} bytes but the manifest says {m["bytes"]} (truncated or overwritten)'
+        if full and file_sha256(f) != m['sha256']: return f'{f.name} does not match its sha256 (corrupted)'
+    return None
+
+# %% ../nbs/02_features.ipynb #f1a0c022
+def _latest(path:Path)->dict:
+    "Each shard's most recent manifest entry over all rank manifests."
+    entries = {}
+    for f in sorted(Path(path).glob('manifest.rank*.json')):
+        for s, e in (_read_json(f, {}).get('shards') or {}).items():
+            if s not in entries or e['time'] > entries[s]['time']: entries[s] = e
+    return entries
+
+def _merge(path:Path, meta:dict)->tuple[dict, list]:
+    "Merge the rank manifests: the merged manifest and the shards still missing; writes `manifest.json` + `complete` when none are."
+    entries = _latest(path)
+    missing = [s for s in range(meta['n_shards']) if str(s) not in entries]
+    shards = [entries[str(s)] for s in range(meta['n_shards']) if str(s) in entries]
+    man = dict(key=meta['key'], rows=sum(e['rows'] for e in shards), skipped=sum(e['skipped'] for e in shards),
+               bytes=sum(m['bytes'] for e in shards for m in e['files'].values()), shards=shards)
+    if not missing and not (Path(path)/'complete').exists():
+        _write_json(Path(path)/'manifest.json', man)
+        with atomic_write(Path(path)/'complete', 'w') as f: f.write(meta['key'])
+    return man, missing
+
+def _load_field(path:Path, man:dict, field:str)->ShardedArray|None:
+    if not man['shards'] or field not in man['shards'][0]['files']: return None
+    arrs = []
+    for e in man['shards']:
+        try: arrs.append(np.load(_shard_file(path, e['shard'], field), mmap_mode='r'))
+        except (OSError, ValueError) as err: raise DataError(f'{path}: cannot read shard {e["shard"]} {field}: {err}') from err
+    pad = max(a.shape[1] for a in arrs) if field in ('tokens', 'mask') else None
+    return ShardedArray(arrs, pad_to=pad, fill=False if field == 'mask' else 0)
+
+def _open(path:Path, man:dict, meta:dict, verify, complete:bool=True)->Features:
+    if verify:
+        for e in man['shards']:
+            if why := _check_shard(path, e['shard'], e, full=verify == 'full'):
+                raise DataError(f'feature store {path}: shard {e["shard"]}: {why}; rerun extract_features with the same arguments to recompute it')
+    if not man['shards']: raise DataError(f'feature store {path} has no finished shard yet')
+    f = {k: _load_field(path, man, k) for k in _FIELDS}
+    if len(f['cls']) == 0: raise DataError(f'feature store {path} has no rows: all {man["skipped"]} items were skipped')
+    return Features(**f, key=meta['key'], path=Path(path), config=meta['config'], manifest=dict(man, shard_size=meta['shard_size'], n_items=meta['n_items']), complete=complete)
+
+# %% ../nbs/02_features.ipynb #f1a0c024
+def _tensor_image(t:torch.Tensor)->np.ndarray:
+    "A [C, H, W] or [H, W] tensor (uint8, or float in [0, 1]) as an [H, W, C] uint8 array."
+    t = t.detach().cpu()
+    if t.ndim == 3 and t.shape[0] in (1, 3, 4) and t.shape[-1] not in (1, 3, 4): t = t.permute(1, 2, 0)
+    if t.is_floating_point(): t = (t.clamp(0, 1) * 255).round().to(torch.uint8)
+    a = t.numpy()
+    return a[..., 0] if a.ndim == 3 and a.shape[-1] == 1 else a
+
+class _ImageItems(torch.utils.data.Dataset):
+    "Items decoded and transformed in DataLoader workers: `(i, tensor, None, False)`, or `(i, None, message, fatal)`."
+    def __init__(self, src:_Source, transform): self.src, self.transform = src, transform
+    def __len__(self): return len(self.src)
+    def __getitem__(self, i:int):
+        from freeze_align.encoders import to_rgb
+        try: item = self.src.get(i)
+        except DataError as e: return i, None, str(e), True
+        except Exception as e: return i, None, f'{type(e).__name__}: {e}', False
+        if isinstance(item, torch.Tensor): item = _tensor_image(item)
+        if not isinstance(item, (str, Path, np.ndarray)) and type(item).__module__.split('.')[0] != 'PIL':
+            return i, None, f'it is a {type(item).__name__}, not an image (a PIL image, a path or an array); pick the image with column= or item_fn=', True
+        try: return i, self.transform(to_rgb(item)), None, False
+        except Exception as e: return i, None, f'{type(e).__name__}: {e}', False
+
+def _collate(batch:list)->tuple:
+    ok = [b for b in batch if b[1] is not None]
+    return (np.array([b[0] for b in batch], np.int64), torch.stack([b[1] for b in ok]) if ok else None,
+            np.array([b[0] for b in ok], np.int64), [(b[0], b[2], b[3]) for b in batch if b[1] is None])
+
+def _batches(encoder, src:_Source, plan:list, num_workers:int=0):
+    "Yield `(items, model input or None, kept items, failures)` for each planned range of items."
+    if encoder.modality == 'image':
+        yield from torch.utils.data.DataLoader(_ImageItems(src, encoder.transform), batch_sampler=plan, num_workers=num_workers, collate_fn=_collate)
+        return
+    for r in plan:
+        texts = src.get_range(r.start, r.stop)
+        if bad := [i for i, t in zip(r, texts) if not isinstance(t, str)]:
+            raise DataError(f'texts must be strings: item {bad[0]} is a {type(texts[bad[0] - r.start]).__name__} '
+                            f'({len(bad)} non-strings among items {r.start}-{r.stop - 1})')
+        items = np.arange(r.start, r.stop)
+        yield items, encoder.tokenize(texts), items, []
+
+# %% ../nbs/02_features.ipynb #f1a0c027
+def _bad_rows(a:np.ndarray)->np.ndarray|None:
+    "Rows of `a` holding NaN or inf, or None; a row sum (NaN/inf propagate) screens cheaply before the exact check."
+    a = a.reshape(len(a), -1)
+    if np.isfinite(a.sum(1, dtype=np.float32)).all(): return None
+    bad = np.nonzero(~np.isfinite(a).all(1))[0]
+    return bad if len(bad) else None
+
+def _encode(encoder, x, items:np.ndarray, amp, keep_tokens:bool, dtype, tokens_dtype)->dict:
+    "One batch through the encoder: numpy `cls`, `mean` (and `tokens`, `mask`) rows, refusing NaN/inf by item."
+    with autocast(encoder.device, amp): out = encoder(x)
+    mask = out.mask
+    tok = out.tokens.float() * mask[..., None]
+    res = dict(cls=out.cls.float(), mean=masked_mean(tok, mask))
+    if keep_tokens:
+        valid = mask.any(0).nonzero()
+        t = int(valid.max()) + 1 if len(valid) else 1
+        res.update(tokens=tok[:, :t], mask=mask[:, :t].cpu().numpy())
+    for k in [k for k in ('cls', 'mean', 'tokens') if k in res]:
+        v = res[k].cpu()
+        if (bad := _bad_rows(v.numpy())) is not None:
+            raise DataError(f'{encoder.spec} produced NaN/inf {k} features for item {items[bad[0]]} ({len(bad)} of {len(v)} rows '
+                            f'in its batch); check that input, or run without AMP (amp=None)')
+        res[k] = a = v.numpy().astype(tokens_dtype if k == 'tokens' else dtype)
+        if (bad := _bad_rows(a)) is not None:
+            raise DataError(f'{k} features of item {items[bad[0]]} overflow {a.dtype} (|x| > 65504); '
+                            f'store them in fp32 ({"tokens_dtype" if k == "tokens" else "dtype"}="fp32")')
+    res['index'] = np.asarray(items, np.int64)
+    return res
+
+def _write_shard(path:Path, s:int, parts:list, skipped:list, items:range, dim:int, tokens:bool, dtype, tokens_dtype, rank:int)->dict:
+    "Write shard `s` (one `.npy` per field, atomically) and return its manifest entry."
+    rows, cat = sum(len(p['index']) for p in parts), lambda k: [p[k] for p in parts]
+    files = {k: _save_npy(_shard_file(path, s, k), cat(k), rows, (dim,), dtype) for k in ('cls', 'mean')}
+    files['index'] = _save_npy(_shard_file(path, s, 'index'), cat('index'), rows, (), np.int64)
+    if tokens:
+        t = max((p['tokens'].shape[1] for p in parts), default=0)   # this shard's longest text; reads pad to the store's
+        files['tokens'] = _save_npy(_shard_file(path, s, 'tokens'), cat('tokens'), rows, (t, dim), tokens_dtype, pad_to=t)
+        files['mask'] = _save_npy(_shard_file(path, s, 'mask'), cat('mask'), rows, (t,), np.bool_, pad_to=t)
+    return dict(shard=s, items=[items.start, items.stop], rows=rows, skipped=len(skipped), skipped_items=skipped[:100],
+                rank=rank, time=time.time_ns(), files=files)
+
+# %% ../nbs/02_features.ipynb #f1a0c029
+def _dist_ready()->bool:
+    import torch.distributed as dist
+    return dist.is_available() and dist.is_initialized()
+
+def extract_features(encoder, # a frozen `ImageEncoder` or `TextEncoder` (`load_image_encoder`, `load_text_encoder`)
+                     data, # a list (texts, image paths, PIL images, arrays), a torch `Dataset`, or a `datasets.Dataset` / column
+                     column=None, # the item in each record: a tuple position, a dict key, or a datasets column name
+                     item_fn=None, # or a function record -> item (picklable when `num_workers` > 0)
+                     tokens:bool=False, # also keep token states [n, T, D] and masks (for the paper's token projectors)
+                     dtype='fp32', # dtype of the stored `cls` and `mean`: fp32 or fp16
+                     tokens_dtype='fp16', # dtype of the stored tokens
+                     bs:int=64, # batch size
+                     num_workers:int=0, # DataLoader workers that decode and transform images
+                     shard_size:int|None=None, # items per shard (default 8192, or 512 with tokens); an existing store keeps its own
+                     cache:str|Path|None=None, # the root holding stores, `<cache>/<key>/` (default `cache_dir(None, 'features')`)
+                     data_key:str|None=None, # name the data yourself instead of fingerprinting it
+                     on_error:str='raise', # unreadable images: 'raise', or 'skip' (counted, logged, listed in the manifest)
+                     amp='auto', # autocast dtype on CUDA: 'auto' (fp16 there, none on CPU), 'bf16', or None
+                     force:bool=False, # recompute even when a complete store exists
+                     rank:int|None=None, # this process's rank (default: from `dist_info`)
+                     world_size:int|None=None, # the number of ranks (default: from `dist_info`)
+                     wait:bool|float=True, # wait for the other ranks (True, or at most this many seconds), or return this rank's part (False)
+                     _stop_after_shards:int|None=None, # test hook: raise in the middle of the shard after this many were written
+                    )->Features:
+    "Encode `data` once into a content-addressed, sharded, memory-mapped store; reruns resume or hit the cache."
+    if on_error not in ('raise', 'skip'): raise SpecError(f"on_error must be 'raise' or 'skip', got {on_error!r}")
+    if int(bs) < 1: raise SpecError(f'bs must be at least 1, got {bs}')
+    src = _Source(data, getattr(encoder, 'modality', None), column, item_fn, data_key)
+    config = _config(encoder, src, tokens, dtype, tokens_dtype, amp)
+    key, log = fingerprint(config, n=20), get_logger('features')
+    path = (Path(cache).expanduser() if cache is not None else cache_dir(None, 'features'))/key
+    r0, w0 = dist_info()
+    rank, world = r0 if rank is None else int(rank), w0 if world_size is None else int(world_size)
+    if not 0 <= rank < world: raise SpecError(f'rank {rank} is not in [0, world_size={world})')
+    if force and rank == 0 and path.exists(): shutil.rmtree(path)
+    if force and _dist_ready(): torch.distributed.barrier()
+    if (path/'complete').exists():
+        try: return Features.open(path)
+        except DataError as e:
+            log.warning('%s; recomputing what is damaged', e)
+            for f in ('complete', 'manifest.json'): (path/f).unlink(missing_ok=True)
+    path.mkdir(parents=True, exist_ok=True)
+    meta = _read_json(path/'store.json')
+    if meta is None:
+        ss = int(shard_size or (512 if tokens else 8192))
+        meta = dict(key=key, config=config, shard_size=ss, n_items=len(src), n_shards=-(-len(src) // ss))
+        _write_json(path/'store.json', meta)
+    elif shard_size and int(shard_size) != meta['shard_size']:
+        log.warning('%s keeps its shard size %d (not %d) so that its finished shards stay valid', path, meta['shard_size'], shard_size)
+    ss, n = meta['shard_size'], meta['n_items']
+
+    done = {int(s) for s, e in _latest(path).items() if _check_shard(path, int(s), e) is None}
+    mine_file = path/f'manifest.rank{rank:03d}.json'
+    mine = {s: e for s, e in (_read_json(mine_file, {}).get('shards') or {}).items() if int(s) in done}
+    todo = [s for s in range(meta['n_shards']) if s % world == rank and s not in done]
+    for s in todo:   # temporary files of a killed run
+        for t in path.glob(f'.{s:06d}.*.tmp'): t.unlink(missing_ok=True)
+    bounds = lambda s: range(s * ss, min((s + 1) * ss, n))
+    plan = [range(a, min(a + bs, bounds(s).stop)) for s in todo for a in range(bounds(s).start, bounds(s).stop, bs)]
+    np_dtype, np_tok = _np_dtype(dtype, 'dtype'), _np_dtype(tokens_dtype, 'tokens_dtype')
+
+    written, cur, pbar = 0, None, progress(total=sum(map(len, plan)), desc=f'{encoder.modality} features {key[:8]}', disable=True if rank else None)
+    try:
+        for items, x, kept, bad in _batches(encoder, src, plan, num_workers):
+            s = int(items[0]) // ss
+            if s != cur: cur, parts, skipped, seen = s, [], [], 0
+            for i, msg, fatal in bad:
+                if fatal or on_error == 'raise':
+                    raise DataError(f'item {i} could not be read: {msg}' + ('' if fatal else "; pass on_error='skip' to skip unreadable images"))
+            skipped += [[int(i), msg[:300]] for i, msg, _ in bad]
+            if x is not None: parts.append(_encode(encoder, x, kept, config['amp'], tokens, np_dtype, np_tok))
+            seen += len(items); pbar.update(len(items))
+            if seen == len(bounds(s)):
+                mine[str(s)] = _write_shard(path, s, parts, skipped, bounds(s), encoder.dim, tokens, np_dtype, np_tok, rank)
+                _write_json(mine_file, dict(key=key, rank=rank, world_size=world, shards=mine))
+                if skipped: log.warning('shard %d: skipped %d unreadable item(s), first item %d (%s)', s, len(skipped), *skipped[0])
+                written, cur = written + 1, None
+            elif _stop_after_shards is not None and written >= _stop_after_shards:
+                raise InterruptedError(f'stopped after {written} shard(s) by the _stop_after_shards test hook')
+    finally: pbar.close()
+
+    if _dist_ready(): torch.distributed.barrier()   # every rank, so that none is left waiting in a collective
+    man, missing = _merge(path, meta)
+    if missing and wait is not False:
+        deadline = time.monotonic() + (7 * 86400 if wait is True else float(wait))
+        while missing and time.monotonic() < deadline:
+            time.sleep(1)
+            man, missing = _merge(path, meta)
+        if missing: raise DataError(f'{path}: gave up waiting for the other ranks; {len(missing)} shards are still missing (e.g. {missing[:5]})')
+    if missing:
+        log.info('%s: rank %d is done; %d shards are left to the other ranks', path, rank, len(missing))
+        return _open(path, man, meta, verify=True, complete=False)
+    return Features.open(path)

@@ -4,6 +4,388 @@
 
 # %% ../nbs/05_projectors.ipynb #42476f7c
 from __future__ import annotations
+import json, math
+import torch
+import torch.nn.functional as F
+from torch import nn
+from fastcore.basics import patch
+from .core import *
 
 # %% auto #0
-__all__ = []
+__all__ = ['PARTS', 'PAPER_ABLATION', 'TokenProjector', 'MLPHead', 'Linear', 'Identity', 'make_part', 'ImageProjector',
+           'TextProjector', 'AlignedModel']
+
+# %% ../nbs/05_projectors.ipynb #a1c0e003
+class TokenProjector(nn.Module):
+    "LayerNorm and dropout, then a linear branch plus a 2-layer GELU branch, summed (the paper's 'patch' projection)."
+    def __init__(self, d_in:int, # input width
+                 d_out:int, # output width D
+                 dropout:float=0.1, # dropout after the LayerNorm
+                ):
+        super().__init__()
+        self.d_in, self.d_out = int(d_in), int(d_out)
+        self.norm, self.drop = nn.LayerNorm(d_in), nn.Dropout(dropout)
+        self.linear = nn.Linear(d_in, d_out)
+        self.mlp = nn.Sequential(nn.Linear(d_in, d_out), nn.GELU(), nn.Linear(d_out, d_out))
+
+    def forward(self, x:torch.Tensor, # [..., d_in] tokens or vectors
+               )->torch.Tensor: # [..., d_out]
+        x = self.drop(self.norm(x))
+        return self.linear(x) + self.mlp(x)
+
+# %% ../nbs/05_projectors.ipynb #a1c0e006
+class MLPHead(nn.Module):
+    "Linear, GELU, linear, dropout, residual, LayerNorm (the paper's 'mlp' text head)."
+    def __init__(self, d_in:int, # input width
+                 d_out:int, # output width D
+                 dropout:float=0.1, # dropout on the residual branch
+                ):
+        super().__init__()
+        self.d_in, self.d_out = int(d_in), int(d_out)
+        self.proj, self.fc = nn.Linear(d_in, d_out), nn.Linear(d_out, d_out)
+        self.drop, self.norm = nn.Dropout(dropout), nn.LayerNorm(d_out)
+
+    def forward(self, x:torch.Tensor, # [..., d_in]
+               )->torch.Tensor: # [..., d_out]
+        h = self.proj(x)
+        return self.norm(h + self.drop(self.fc(F.gelu(h))))
+
+class Linear(nn.Linear):
+    "A plain linear projection that knows its widths."
+    def __init__(self, d_in:int, # input width
+                 d_out:int, # output width D
+                 dropout:float=0., # unused (every part takes it)
+                ):
+        super().__init__(d_in, d_out)
+        self.d_in, self.d_out = int(d_in), int(d_out)
+
+class Identity(nn.Identity):
+    "Pass features through unchanged (output width = input width)."
+    def __init__(self, d_in:int, # input (and output) width
+                 d_out:int|None=None, # unused: the output width is `d_in`
+                 dropout:float=0., # unused
+                ):
+        super().__init__()
+        self.d_in = self.d_out = int(d_in)
+
+# %% ../nbs/05_projectors.ipynb #a1c0e009
+PARTS = {'token': TokenProjector, 'patch': TokenProjector, 'mlp': MLPHead, 'linear': Linear, 'identity': Identity}
+
+def _kind(kind:str|None, slot:str)->str|None:
+    "Canonical part name: 'patch' becomes 'token', 'none' becomes None."
+    if kind is None or kind == 'none': return None
+    if kind not in PARTS: raise SpecError(f"{slot} must be one of {sorted(PARTS)} or None, got {kind!r}")
+    return 'token' if kind == 'patch' else kind
+
+def make_part(kind:str|None, # 'token' (alias 'patch'), 'mlp', 'linear', 'identity', or None
+              d_in:int, # input width
+              d_out:int, # output width D (ignored by 'identity')
+              dropout:float=0.1, # dropout inside 'token' and 'mlp'
+              slot:str='part', # how to call this part in error messages
+             )->nn.Module|None:
+    "Build one projector part by name (None when absent)."
+    kind = _kind(kind, slot)
+    return None if kind is None else PARTS[kind](d_in, d_out, dropout=dropout)
+
+# %% ../nbs/05_projectors.ipynb #a1c0e012
+def _check_width(part, slot:str, d_out:int):
+    if part is not None and part.d_out != d_out:
+        raise ShapeError(f"{slot}={type(part).__name__.lower()} outputs width {part.d_out} but the output dimension is {d_out}: "
+                         f"use 'linear' or 'token' there, or set the output dimension to {part.d_out}")
+
+def _pool_projected(part, out:EncoderOutput)->torch.Tensor:
+    "Masked mean of `part` applied to every token; affine parts are applied once, after the mean (same result, T times cheaper)."
+    if part is None or isinstance(part, (Linear, Identity)):
+        x = masked_mean(out.tokens, out.mask)
+        return x if part is None else part(x)
+    return masked_mean(part(out.tokens), out.mask)
+
+class ImageProjector(nn.Module):
+    "Token projector over patch tokens (mean-pooled) plus a projector on CLS, summed (paper Figure 3)."
+    def __init__(self, d_in:int, # image encoder width d_v
+                 d_out:int=1024, # joint embedding width D
+                 local:str|None='token', # projector of the patch tokens: 'token' ('patch'), 'linear', 'identity', None
+                 cls:str|None='token', # projector of the CLS token: 'token' ('patch'), 'linear', 'identity', None
+                 dropout:float=0.1, # dropout inside token projectors
+                ):
+        super().__init__()
+        self.d_in, self.d_out, self.dropout = int(d_in), int(d_out), float(dropout)
+        self.local = make_part(local, d_in, d_out, dropout, 'image local')
+        self.cls = make_part(cls, d_in, d_out, dropout, 'image cls')
+        if self.local is None and self.cls is None: raise SpecError('the image projector needs a local or a cls branch (both are None)')
+        _check_width(self.local, 'local', d_out); _check_width(self.cls, 'cls', d_out)
+        self.kinds = dict(local=_kind(local, 'local'), cls=_kind(cls, 'cls'))
+
+    @property
+    def config(self)->dict: return dict(**self.kinds, dropout=self.dropout)
+
+    def forward(self, out:EncoderOutput)->torch.Tensor: # [B, D], not normalised
+        res = 0 if self.local is None else _pool_projected(self.local, out)
+        if self.cls is not None: res = res + self.cls(out.cls)
+        return res
+
+# %% ../nbs/05_projectors.ipynb #a1c0e015
+class TextProjector(nn.Module):
+    "Token projector, masked mean over tokens (padding excluded), then a head."
+    def __init__(self, d_in:int, # text encoder width d_t
+                 d_out:int=1024, # joint embedding width D
+                 local:str|None='token', # projector of every token: 'token' ('patch'), 'linear', 'identity', None
+                 head:str|None='mlp', # projector after pooling: 'mlp', 'token', 'linear', 'identity' (None = identity)
+                 pooling:str='mean', # 'mean': masked mean of the (projected) tokens; 'cls': the encoder's cls, no local part
+                 dropout:float=0.1, # dropout inside token projectors and the MLP head
+                ):
+        super().__init__()
+        if pooling not in ('mean', 'cls'): raise SpecError(f"text pooling must be 'mean' or 'cls', got {pooling!r}")
+        self.d_in, self.d_out, self.pooling, self.dropout = int(d_in), int(d_out), pooling, float(dropout)
+        if pooling == 'cls': local = None   # the cls vector is already pooled: there are no tokens to project
+        self.local = make_part(local, d_in, d_out, dropout, 'text local')
+        width = self.local.d_out if self.local is not None else self.d_in   # derived, not assumed (method.md §9.7)
+        self.head = make_part(head or 'identity', width, d_out, dropout, 'text head')
+        _check_width(self.head, 'head', d_out)
+        self.kinds = dict(local=_kind(local, 'local'), head=_kind(head or 'identity', 'head'))
+
+    @property
+    def config(self)->dict: return dict(**self.kinds, pooling=self.pooling, dropout=self.dropout)
+
+    def forward(self, out:EncoderOutput)->torch.Tensor: # [B, D], not normalised
+        if self.pooling == 'cls': return self.head(out.cls)
+        return self.head(_pool_projected(self.local, out))
+
+# %% ../nbs/05_projectors.ipynb #a1c0e019
+_ENC_IGNORE = ('dtype', 'device', 'fingerprint')   # an encoder cast to fp16 is still the same encoder for a checkpoint
+
+def _enc_cfg(enc)->dict|None: return None if enc is None else dict(enc.config)
+
+def _as_output(x, what:str)->EncoderOutput:
+    "Pooled features [B, D] become an EncoderOutput whose single token is the feature itself."
+    if isinstance(x, EncoderOutput): return x
+    if isinstance(x, torch.Tensor) and x.ndim == 2:
+        return EncoderOutput(x, x[:, None], torch.ones(len(x), 1, dtype=torch.bool, device=x.device))
+    raise ShapeError(f'{what}: expected an EncoderOutput or pooled features [B, D], got {getattr(x, "shape", type(x).__name__)}')
+
+# %% ../nbs/05_projectors.ipynb #a1c0e020
+class AlignedModel(nn.Module):
+    "Two frozen encoders (optional), their projectors and a learnable logit scale: a CLIP-like model."
+    def __init__(self, image_encoder:nn.Module|None, # a frozen `ImageEncoder`, or None for cached features
+                 text_encoder:nn.Module|None, # a frozen `TextEncoder`, or None
+                 image_projector:ImageProjector, # maps image `EncoderOutput`s to [B, D]
+                 text_projector:TextProjector, # maps text `EncoderOutput`s to [B, D]
+                 loss:str='clip', # 'clip' (softmax InfoNCE) or 'sigmoid' (SigLIP, adds a learnable bias)
+                 init_logit_scale:float|None=None, # initial 1/τ (default: 1/0.07 for clip, 10 for sigmoid)
+                 max_logit_scale:float=100., # upper clamp of 1/τ (CLIP: 100; the reference allowed 1000)
+                 min_logit_scale:float=2., # lower clamp of 1/τ (the reference's τ ≤ 0.5)
+                 encoder_configs:dict|None=None, # {'image': cfg, 'text': cfg} of the encoders behind cached features
+                ):
+        super().__init__()
+        if loss not in ('clip', 'sigmoid'): raise SpecError(f"loss must be 'clip' or 'sigmoid', got {loss!r}")
+        if image_projector.d_out != text_projector.d_out:
+            raise ShapeError(f'the projectors disagree on the output dimension: image {image_projector.d_out}, text {text_projector.d_out}')
+        for enc, proj, name in ((image_encoder, image_projector, 'image'), (text_encoder, text_projector, 'text')):
+            if enc is not None and enc.dim != proj.d_in:
+                raise ShapeError(f'the {name} encoder {enc.spec} has width {enc.dim} but the {name} projector expects {proj.d_in}')
+        self.image_encoder, self.text_encoder = image_encoder, text_encoder
+        self.image_projector, self.text_projector, self.loss = image_projector, text_projector, loss
+        self.min_logit_scale, self.max_logit_scale = float(min_logit_scale), float(max_logit_scale)
+        self.init_logit_scale = float(init_logit_scale or (1 / 0.07 if loss == 'clip' else 10.))
+        self.log_logit_scale = nn.Parameter(torch.tensor(math.log(self.init_logit_scale)))
+        self.logit_bias = nn.Parameter(torch.tensor(-10.)) if loss == 'sigmoid' else None
+        self.encoder_configs = dict(encoder_configs or {})
+
+    @property
+    def dim(self)->int: return self.image_projector.d_out
+    @property
+    def device(self)->torch.device: return self.log_logit_scale.device
+
+    @property
+    def logit_scale(self)->torch.Tensor:
+        "1/τ, clamped to [min_logit_scale, max_logit_scale] (0-dim, differentiable inside the range)."
+        return self.log_logit_scale.clamp(math.log(self.min_logit_scale), math.log(self.max_logit_scale)).exp()
+
+    @torch.no_grad()
+    def clamp_logit_scale_(self):
+        "Clamp the stored log scale in place (after an optimiser step), so it never sits outside the range without gradient."
+        self.log_logit_scale.clamp_(math.log(self.min_logit_scale), math.log(self.max_logit_scale))
+
+# %% ../nbs/05_projectors.ipynb #a1c0e022
+@patch(cls_method=True)
+def build(cls:AlignedModel, image_encoder=None, # a frozen `ImageEncoder` (or None: then give `d_image`)
+           text_encoder=None, # a frozen `TextEncoder` (or None: then give `d_text`)
+           d_image:int|None=None, # image feature width, when there is no image encoder
+           d_text:int|None=None, # text feature width, when there is no text encoder
+           dim:int=1024, # joint embedding width D
+           image_local:str|None='token', # paper: local_vision_projection
+           image_cls:str|None='token', # paper: cls_vision_projection
+           text_local:str|None='token', # paper: local_text_projection
+           text_head:str|None='mlp', # paper: text_projection
+           text_pooling:str='mean', # paper: text_pooling ('mean' or 'cls')
+           dropout:float=0.1, # dropout inside token projectors and the head
+           **kwargs, # `loss`, `init_logit_scale`, `max_logit_scale`, `min_logit_scale`, `encoder_configs`
+          )->AlignedModel:
+    "Build an `AlignedModel` with projectors sized from the encoders (or the given widths)."
+    def width(enc, d, name):
+        if enc is None and d is None: raise SpecError(f'give a {name} encoder or its feature width d_{name}')
+        if enc is not None and d is not None and int(d) != enc.dim: raise ShapeError(f'd_{name}={d} but the {name} encoder {enc.spec} has width {enc.dim}')
+        return enc.dim if enc is not None else int(d)
+    ip = ImageProjector(width(image_encoder, d_image, 'image'), dim, image_local, image_cls, dropout)
+    tp = TextProjector(width(text_encoder, d_text, 'text'), dim, text_local, text_head, text_pooling, dropout)
+    return cls(image_encoder, text_encoder, ip, tp, **kwargs)
+
+# %% ../nbs/05_projectors.ipynb #a1c0e028
+def _no_encoder(modality:str):
+    return SpecError(f'this model has no {modality} encoder (it was built for cached features): pass an EncoderOutput or '
+                     f'pooled features [B, D], or build the model with a {modality} encoder')
+
+@patch
+def image_output(self:AlignedModel, images)->EncoderOutput:
+    "The image encoder's output for `images` (raw, pixels or cached); no projection."
+    if isinstance(images, EncoderOutput) or (isinstance(images, torch.Tensor) and images.ndim == 2): return _as_output(images, 'images')
+    if isinstance(images, torch.Tensor) and images.ndim != 4: raise ShapeError(f'image pixels must be [B, 3, H, W], got {tuple(images.shape)}')
+    if not isinstance(images, (torch.Tensor, list, tuple)): images = [images]
+    if self.image_encoder is None: raise _no_encoder('image')
+    return self.image_encoder(images)
+
+@patch
+def text_output(self:AlignedModel, texts)->EncoderOutput:
+    "The text encoder's output for `texts` (strings, a tokenized dict or cached); no projection."
+    if isinstance(texts, EncoderOutput): return texts
+    if isinstance(texts, torch.Tensor):
+        if texts.is_floating_point(): return _as_output(texts, 'texts')
+        raise DataError('integer tensors are ambiguous here: pass the dict that the text encoder\'s `tokenize` returns')
+    if isinstance(texts, str): texts = [texts]
+    if self.text_encoder is None: raise _no_encoder('text')
+    return self.text_encoder(texts if isinstance(texts, dict) else list(texts))
+
+def _project(proj:nn.Module, out:EncoderOutput, normalize:bool, like:torch.Tensor)->torch.Tensor:
+    z = proj(out.to(device=like.device, dtype=like.dtype)).float()   # `like`: a model parameter (projectors may have none)
+    return F.normalize(z, dim=-1) if normalize else z
+
+@patch
+def encode_image(self:AlignedModel, images, # PIL images/paths, pixels [B, 3, H, W], an `EncoderOutput` or features [B, d_v]
+                 normalize:bool=True, # L2-normalise each row
+                 bs:int=256, # raw lists longer than this are encoded in batches
+                )->torch.Tensor: # [B, D] float32
+    "Joint-space embeddings of images."
+    if isinstance(images, (list, tuple)) and len(images) > bs:
+        return torch.cat([self.encode_image(images[i:i+bs], normalize, bs) for i in range(0, len(images), bs)])
+    return _project(self.image_projector, self.image_output(images), normalize, self.log_logit_scale)
+
+@patch
+def encode_text(self:AlignedModel, texts, # strings, a tokenized dict, an `EncoderOutput` or features [B, d_t]
+                normalize:bool=True, # L2-normalise each row
+                bs:int=256, # raw lists longer than this are encoded in batches
+               )->torch.Tensor: # [B, D] float32
+    "Joint-space embeddings of texts."
+    if isinstance(texts, (list, tuple)) and len(texts) > bs:
+        return torch.cat([self.encode_text(texts[i:i+bs], normalize, bs) for i in range(0, len(texts), bs)])
+    return _project(self.text_projector, self.text_output(texts), normalize, self.log_logit_scale)
+
+@patch
+def forward(self:AlignedModel, images, # anything `encode_image` takes (training passes `EncoderOutput`s)
+            texts, # anything `encode_text` takes
+           )->dict: # image [B, D], text [B, D] (normalised), logit_scale (0-dim), logit_bias (0-dim or None)
+    "Everything the contrastive loss needs for a batch of pairs."
+    return dict(image=self.encode_image(images), text=self.encode_text(texts), logit_scale=self.logit_scale, logit_bias=self.logit_bias)
+
+# %% ../nbs/05_projectors.ipynb #a1c0e033
+@patch
+def n_trainable(self:AlignedModel)->int:
+    "Number of trainable parameters: projectors and temperature (the encoders are frozen)."
+    return sum(p.numel() for p in self.parameters() if p.requires_grad)
+
+# %% ../nbs/05_projectors.ipynb #a1c0e036
+def _fmt(n:int)->str: return f'{n:,}'
+
+@patch
+def _repr_markdown_(self:AlignedModel)->str:
+    rows = [('image local', self.image_projector.local), ('image cls', self.image_projector.cls),
+            ('text local', self.text_projector.local), ('text head', self.text_projector.head)]
+    lines = ['| part | kind | width | trainable parameters |', '|---|---|---|---|']
+    for name, part in rows:
+        if part is None: lines.append(f'| {name} | none | | 0 |'); continue
+        lines.append(f'| {name} | {type(part).__name__} | {part.d_in} → {part.d_out} | {_fmt(sum(p.numel() for p in part.parameters()))} |')
+    lines.append(f'| temperature | logit scale{" + bias" if self.logit_bias is not None else ""} | | {1 + (self.logit_bias is not None)} |')
+    lines.append(f'| **total** | | | **{_fmt(self.n_trainable())}** |')
+    for name, enc in (('image encoder', self.image_encoder), ('text encoder', self.text_encoder)):
+        if enc is not None: lines.append(f'| {name} (frozen) | `{enc.spec}` | {enc.dim} | 0 of {_fmt(sum(p.numel() for p in enc.parameters()))} |')
+    return '\n'.join(lines)
+
+# %% ../nbs/05_projectors.ipynb #a1c0e039
+PAPER_ABLATION = {  # name -> (build switches, ImageNet zero-shot top-1 % reported by the paper)
+    'image tokens only':      (dict(image_local='token', image_cls=None,    text_local=None,    text_head='identity'), 68.84),
+    'image tokens + text':    (dict(image_local='token', image_cls=None,    text_local='token', text_head='mlp'),      72.15),
+    'image cls + text':       (dict(image_local=None,    image_cls='token', text_local='token', text_head='mlp'),      75.53),
+    'image tokens, cls + text (final)': (dict(image_local='token', image_cls='token', text_local='token', text_head='mlp'), 76.12),
+}
+
+# %% ../nbs/05_projectors.ipynb #a1c0e042
+@patch(as_prop=True)
+def config(self:AlignedModel)->dict:
+    "JSON-able description of the model: widths, projector switches, loss, temperature range, encoders."
+    enc = lambda e, m: dict(e.config, fingerprint=e.fingerprint) if e is not None else self.encoder_configs.get(m)
+    cfg = dict(dim=self.dim, d_image=self.image_projector.d_in, d_text=self.text_projector.d_in,
+               image_projector=self.image_projector.config, text_projector=self.text_projector.config, loss=self.loss,
+               init_logit_scale=self.init_logit_scale, min_logit_scale=self.min_logit_scale, max_logit_scale=self.max_logit_scale,
+               image_encoder=enc(self.image_encoder, 'image'), text_encoder=enc(self.text_encoder, 'text'))
+    return json.loads(json.dumps(cfg, default=str))   # tuples become lists, as after a round trip through a file
+
+@patch
+def projector_state_dict(self:AlignedModel)->dict:
+    "The trainable state: projectors, logit scale (and bias); never the frozen encoders."
+    return {k: v for k, v in self.state_dict().items() if not k.startswith(('image_encoder.', 'text_encoder.'))}
+
+@patch
+def load_projector_state_dict(self:AlignedModel, state:dict, # from `projector_state_dict` (or a safetensors file)
+                             ):
+    "Load projector weights, refusing missing, unexpected or mis-shaped entries."
+    mine = self.projector_state_dict()
+    missing, unexpected = sorted(set(mine) - set(state)), sorted(set(state) - set(mine))
+    if missing or unexpected:
+        raise MismatchError(f'projector weights do not fit this model: missing {missing[:5]}, unexpected {unexpected[:5]} '
+                            f'({len(missing)} missing, {len(unexpected)} unexpected); were they saved from a model with other projector switches?')
+    bad = [(k, tuple(state[k].shape), tuple(v.shape)) for k, v in mine.items() if tuple(state[k].shape) != tuple(v.shape)]
+    if bad: raise ShapeError(f'projector weight {bad[0][0]} has shape {bad[0][1]} but this model expects {bad[0][2]} ({len(bad)} mismatched)')
+    self.load_state_dict(state, strict=False)
+    return self
+
+# %% ../nbs/05_projectors.ipynb #a1c0e045
+def _enc_diff(a:dict, b:dict)->list[str]:
+    keys = sorted((set(a) | set(b)) - set(_ENC_IGNORE))
+    return [k for k in keys if a.get(k) != b.get(k)]
+
+def _arch(cfg:dict)->dict:
+    strip = lambda d: {k: v for k, v in (d or {}).items() if k != 'dropout'}
+    return dict(dim=cfg.get('dim'), d_image=cfg.get('d_image'), d_text=cfg.get('d_text'), loss=cfg.get('loss'),
+                image_projector=strip(cfg.get('image_projector')), text_projector=strip(cfg.get('text_projector')))
+
+@patch
+def check_compatible(self:AlignedModel, other:dict, # a saved `model.config`
+                     what:str='checkpoint', # how to call the other side in messages
+                    ):
+    "Raise `MismatchError` if `other` describes different encoders or a different projector layout."
+    mine = self.config
+    a, b = _arch(other), _arch(mine)
+    for k in a:
+        if a[k] != b[k]: raise MismatchError(f'the {what} has {k}={a[k]} but this model has {k}={b[k]}')
+    for m in ('image', 'text'):
+        theirs, ours = other.get(f'{m}_encoder'), mine.get(f'{m}_encoder')
+        if not theirs or not ours: continue
+        diff = _enc_diff(theirs, ours)
+        if diff:
+            raise MismatchError(f"the {what} was trained with the {m} encoder {theirs.get('spec')!r} (weights {theirs.get('weights')}) "
+                                f"but this model has {ours.get('spec')!r} (weights {ours.get('weights')}); they differ in {', '.join(diff)}")
+
+@patch(cls_method=True)
+def from_config(cls:AlignedModel, config:dict, # a `model.config`
+                image_encoder=None, # the frozen image encoder, or None (cached features)
+                text_encoder=None, # the frozen text encoder, or None
+               )->AlignedModel:
+    "Rebuild a model (with fresh projector weights) from its config, checking the encoders against it."
+    ip, tp = config['image_projector'], config['text_projector']
+    known = {m: config.get(f'{m}_encoder') for m in ('image', 'text') if config.get(f'{m}_encoder')}
+    m = cls.build(image_encoder, text_encoder, d_image=None if image_encoder else config['d_image'], d_text=None if text_encoder else config['d_text'],
+                  dim=config['dim'], image_local=ip['local'], image_cls=ip['cls'], text_local=tp['local'], text_head=tp['head'],
+                  text_pooling=tp['pooling'], dropout=ip.get('dropout', 0.1), loss=config.get('loss', 'clip'),
+                  init_logit_scale=config.get('init_logit_scale'), max_logit_scale=config.get('max_logit_scale', 100.),
+                  min_logit_scale=config.get('min_logit_scale', 2.), encoder_configs=known)
+    m.check_compatible(config, 'config')
+    return m

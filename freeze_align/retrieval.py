@@ -4,6 +4,319 @@
 
 # %% ../nbs/08_retrieval.ipynb #2cb7b944
 from __future__ import annotations
+import math, re
+from pathlib import Path
+import numpy as np, torch
+from .core import *
+from .data import ImageTextPairs, pre_caption, retrieval_dataset, from_hf_image_text
+from .results import *
 
 # %% auto #0
-__all__ = []
+__all__ = ['RECALL_DEFINITION', 'XTD10_LANGS', 'retrieval_ranks', 'recall_from_ranks', 'retrieval_recall', 'evaluate_retrieval',
+           'xtd10_languages', 'xtd10_pairs', 'evaluate_multilingual', 'position_limit', 'max_length_sweep',
+           'plot_max_length_sweep']
+
+# %% ../nbs/08_retrieval.ipynb #z08a0003
+RECALL_DEFINITION = ("CLIP-paper recall@k: a query is a hit when any of its positives is among its k highest-scoring gallery items; "
+                     "image->text positives are all captions of the image, text->image the caption's one image; "
+                     "rank = number of non-positives scoring at least as high as the best positive (ties count against the query)")
+
+def _check_retrieval(img, txt, c2i)->tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    img, txt = as_matrix(img, 'image embeddings'), as_matrix(txt, 'text embeddings')
+    if img.shape[1] != txt.shape[1]: raise ShapeError(f'image embeddings have width {img.shape[1]} but text embeddings {txt.shape[1]}')
+    c2i = torch.as_tensor(np.asarray(c2i))
+    if c2i.ndim != 1 or len(c2i) != len(txt): raise ShapeError(f'text_to_image must have one entry per caption ({len(txt)}), got shape {tuple(c2i.shape)}')
+    if c2i.is_floating_point() or c2i.dtype == torch.bool: raise DataError(f'text_to_image must hold integer image indices, got {c2i.dtype}')
+    if c2i.min() < 0 or c2i.max() >= len(img): raise DataError(f'text_to_image must hold image indices in [0, {len(img)}), got {c2i.min().item()}..{c2i.max().item()}')
+    dt = torch.promote_types(img.dtype, txt.dtype)
+    return img.to(dt), txt.to(device=img.device, dtype=dt), c2i.long().to(img.device)
+
+def _block(block_size, m:int)->int: return int(block_size) if block_size else max(1, 2**25 // max(1, m))
+
+def _ranks_torch(img, txt, c2i, block_size, ties:str):
+    ge = (lambda s, p: s >= p) if ties == 'pessimistic' else (lambda s, p: s > p)
+    t2i = []
+    b = _block(block_size, len(img))
+    for a in range(0, len(txt), b):
+        s = txt[a:a + b] @ img.T                                           # [b, n_images]
+        own = s.gather(1, c2i[a:a + b, None])
+        t2i.append(ge(s, own).sum(1) - (1 if ties == 'pessimistic' else 0))   # the positive itself always ties with itself
+    i2t = []
+    b = _block(block_size, len(txt))
+    for a in range(0, len(img), b):
+        s = img[a:a + b] @ txt.T                                           # [b, n_captions]
+        pos = c2i[None] == torch.arange(a, a + len(s), device=img.device)[:, None]
+        best = s.masked_fill(~pos, -math.inf).amax(1, keepdim=True)
+        r = (ge(s, best) & ~pos).sum(1)
+        i2t.append(torch.where(pos.any(1), r, torch.full_like(r, -1)))     # -1: an image without captions
+    return torch.cat(i2t).cpu(), torch.cat(t2i).cpu()
+
+def _ranks_faiss(img, txt, c2i, max_rank:int):
+    faiss = require('faiss', 'faiss-cpu')
+    x, y = np.ascontiguousarray(img.float().cpu().numpy()), np.ascontiguousarray(txt.float().cpu().numpy())
+    c2i = c2i.cpu().numpy()
+    def first_hit(found, is_pos):   # position of the first positive in each top-K list, else max_rank
+        hit = is_pos(found)
+        return torch.from_numpy(np.where(hit.any(1), hit.argmax(1), max_rank))
+    gi = faiss.IndexFlatIP(x.shape[1]); gi.add(x)
+    t2i = first_hit(gi.search(y, min(max_rank, len(x)))[1], lambda f: f == c2i[:, None])
+    gt = faiss.IndexFlatIP(y.shape[1]); gt.add(y)
+    i2t = first_hit(gt.search(x, min(max_rank, len(y)))[1], lambda f: c2i[f] == np.arange(len(x))[:, None])
+    has = np.bincount(c2i, minlength=len(x)) > 0
+    return torch.where(torch.from_numpy(has), i2t, torch.full_like(i2t, -1)), t2i
+
+def retrieval_ranks(image_emb, # [n_images, D] image embeddings (L2-normalised for cosine scores)
+                    text_emb, # [n_captions, D] caption embeddings
+                    text_to_image, # [n_captions] image index of each caption
+                    block_size:int|None=None, # query rows per block (default: ~32 M scores per block)
+                    ties:str='pessimistic', # 'pessimistic': equal scores rank above the positive; 'optimistic': below
+                    backend:str='auto', # 'torch' (exact ranks), 'faiss' (IndexFlatIP top-`max_rank` search), 'auto'
+                    max_rank:int=10, # with faiss: ranks of `max_rank` or more are reported as `max_rank`
+                   )->tuple[torch.Tensor, torch.Tensor]: # image->text ranks [n_images] (-1: no caption), text->image ranks [n_captions]
+    "0-based rank of each query's best positive: image->text (any of its captions) and text->image."
+    if ties not in ('pessimistic', 'optimistic'): raise SpecError(f"ties must be 'pessimistic' or 'optimistic', got {ties!r}")
+    if backend not in ('auto', 'torch', 'faiss'): raise SpecError(f"backend must be 'auto', 'torch' or 'faiss', got {backend!r}")
+    img, txt, c2i = _check_retrieval(image_emb, text_emb, text_to_image)
+    if backend == 'auto':   # faiss only pays for very large CPU galleries; exact torch ranks otherwise
+        backend = 'faiss' if img.device.type == 'cpu' and len(img) * len(txt) >= 10**10 and _has_faiss() else 'torch'
+    return _ranks_faiss(img, txt, c2i, max_rank) if backend == 'faiss' else _ranks_torch(img, txt, c2i, block_size, ties)
+
+def _has_faiss()->bool:
+    import importlib.util
+    return importlib.util.find_spec('faiss') is not None
+
+# %% ../nbs/08_retrieval.ipynb #z08a0005
+def recall_from_ranks(i2t:torch.Tensor, # [n_images] image->text ranks (-1: left out)
+                      t2i:torch.Tensor, # [n_captions] text->image ranks
+                      ks:tuple=(1, 5, 10), # the k of recall@k
+                     )->dict: # i2t_r{k}, t2i_r{k}, r_mean
+    "Recall@k in both directions from the ranks of `retrieval_ranks`."
+    i2t = i2t[i2t >= 0]
+    m = {f'i2t_r{k}': (i2t < k).float().mean().item() for k in ks} | {f't2i_r{k}': (t2i < k).float().mean().item() for k in ks}
+    m['r_mean'] = float(np.mean(list(m.values())))
+    return m
+
+def retrieval_recall(image_emb, # [n_images, D] image embeddings (L2-normalised for cosine scores)
+                     text_emb, # [n_captions, D] caption embeddings
+                     text_to_image, # [n_captions] image index of each caption
+                     ks:tuple=(1, 5, 10), # the k of recall@k
+                     **kwargs, # `block_size`, `ties`, `backend` of `retrieval_ranks`
+                    )->dict: # i2t_r{k}, t2i_r{k} and r_mean, as fractions
+    "Image->text and text->image recall@k (CLIP-paper definition: any of an image's captions counts)."
+    ks = tuple(int(k) for k in ks)
+    if not ks or min(ks) < 1: raise SpecError(f'ks must be positive integers, got {ks}')
+    return recall_from_ranks(*retrieval_ranks(image_emb, text_emb, text_to_image, max_rank=max(ks), **kwargs), ks)
+
+# %% ../nbs/08_retrieval.ipynb #z08a0011
+def _caption_rule(fn)->str:
+    if fn is None: return 'none (raw captions)'
+    if fn is pre_caption: return "pre_caption: lowercase; drop ,.'!?\"()*#:;~; '-' and '/' become spaces; at most 30 words (method.md 6.2)"
+    return getattr(fn, '__name__', repr(fn))
+
+def _as_pairs(data, split, n, seed, caption_fn, image_column, caption_column, load_kwargs)->ImageTextPairs:
+    if isinstance(data, str): return retrieval_dataset(data, split, caption_fn=caption_fn, n=n, seed=seed, **load_kwargs)
+    if hasattr(data, 'column_names') or type(data).__name__ == 'DatasetDict':
+        return from_hf_image_text(data, image_column, caption_column, split=split or 'test', caption_fn=caption_fn, n=n, seed=seed)
+    if not isinstance(data, ImageTextPairs): raise DataError(f'cannot evaluate retrieval on a {type(data).__name__}: pass ImageTextPairs, a dataset name or a datasets.Dataset')
+    if n is not None: data = data.subset(np.sort(np.random.default_rng(seed).choice(data.n_images, n, replace=False)))
+    if caption_fn is None: return data
+    return ImageTextPairs(data.images, [caption_fn(c) for c in data.captions], data.caption_to_image, data.meta, data.loader, data.name)
+
+def evaluate_retrieval(model, # an `AlignedModel` (with its encoders, unless features are given)
+                       data, # `ImageTextPairs`, a name for `retrieval_dataset` ('coco', 'flickr30k'), or a `datasets.Dataset`
+                       caption_fn=pre_caption, # caption normalisation (method.md 6.2); None keeps captions raw
+                       split:str|None=None, # split to load, for names and `datasets` objects
+                       n:int|None=None, # evaluate a random subset of this many images (with all their captions)
+                       seed:int=0, # seed of that subset
+                       image_features=None, # frozen-encoder features of the images, in image order
+                       text_features=None, # frozen-encoder features of the captions, in caption order
+                       ks:tuple=(1, 5, 10), # the k of recall@k
+                       bs:int=256, # batch size
+                       num_workers:int=0, # image-loading workers
+                       precision:str|None=None, # autocast dtype on CUDA
+                       block_size:int|None=None, ties:str='pessimistic', backend:str='auto', # see `retrieval_ranks`
+                       image_column:str|tuple='image', caption_column:str='caption', # columns of a `datasets.Dataset`
+                       name:str|None=None, # the model's name in the result (default: `model_name(model)`)
+                       out:str|Path|None=None, # write the result JSON here (a file or a folder)
+                       **load_kwargs, # passed to `datasets.load_dataset`
+                      )->EvalResult:
+    "Image-text retrieval recall@k on a test set, as an `EvalResult` with its protocol card."
+    pairs = _as_pairs(data, split, n, seed, caption_fn, image_column, caption_column, load_kwargs)
+    for f, want, what in ((image_features, pairs.n_images, 'images'), (text_features, pairs.n_captions, 'captions')):
+        if f is not None and len(f) != want: raise ShapeError(f'{len(f)} {what} features for a test set of {want} {what}')
+    img = embed_images(model, pairs if image_features is None else image_features, bs=bs, num_workers=num_workers, precision=precision)
+    txt = embed_texts(model, pairs.captions if text_features is None else text_features, bs=bs, precision=precision)
+    metrics = retrieval_recall(img, txt, pairs.caption_to_image, ks, block_size=block_size, ties=ties, backend=backend)
+    card = protocol_card(model, task='zeroshot_retrieval', dataset=pairs.name, split=split or (pairs.name or '').partition('/')[2] or None,
+                         n_images=pairs.n_images, n_captions=pairs.n_captions, captions_per_image=round(pairs.n_captions / pairs.n_images, 2),
+                         caption_preprocessing='cached text features' if text_features is not None else _caption_rule(caption_fn),
+                         recall=RECALL_DEFINITION, ties=ties, ks=list(ks), precision=effective_precision(model, precision), scoring='cosine similarity')
+    res = EvalResult('zeroshot_retrieval', pairs.name or 'pairs', name or model_name(model), metrics, card)
+    if out is not None: res.to_json(out)
+    return res
+
+# %% ../nbs/08_retrieval.ipynb #z08a0019
+XTD10_LANGS = ('de', 'en', 'es', 'fr', 'it', 'jp', 'ko', 'pl', 'ru', 'tr', 'zh')
+_XTD_SUBDIRS = ('', 'XTD10', 'MIC', 'STAIR')
+
+def _xtd_file(folder:Path, fn:str)->Path|None:
+    return next((folder/d/fn for d in _XTD_SUBDIRS if (folder/d/fn).is_file()), None)
+
+def xtd10_languages(xtd_folder:str|Path)->list[str]:
+    "The XTD10 languages whose caption file is in `xtd_folder`."
+    return [l for l in XTD10_LANGS if _xtd_file(Path(xtd_folder), f'test_1kcaptions_{l}.txt')]
+
+def _lines(p:Path)->list[str]:
+    "The lines of a text file (only '\\n' ends a line: captions may hold other Unicode separators)."
+    lines = [l.rstrip('\r') for l in p.read_text(encoding='utf-8').split('\n')]
+    return lines[:-1] if lines and lines[-1] == '' else lines
+
+def _find_image(root:Path, name:str)->Path|None:
+    for c in (name, Path(name).name, re.sub(r'^COCO_[a-z]+2014_', '', Path(name).name)):
+        if (root/c).is_file(): return root/c
+    return None
+
+def xtd10_pairs(xtd_folder:str|Path, # a local copy of the XTD10 repository (or of its caption files)
+                images_folder:str|Path, # the folder holding the 1,000 images
+                lang:str, # one of `XTD10_LANGS`
+                on_missing:str='raise', # images not found: 'raise', or 'skip' them (with their captions)
+                caption_fn=None, # optional caption normalisation
+               )->ImageTextPairs:
+    "The XTD10 test pairs of one language from local files."
+    folder, root = Path(xtd_folder), Path(images_folder)
+    if lang not in XTD10_LANGS: raise SpecError(f'unknown XTD10 language {lang!r}; XTD10 has {", ".join(XTD10_LANGS)}')
+    if on_missing not in ('raise', 'skip'): raise SpecError(f"on_missing must be 'raise' or 'skip', got {on_missing!r}")
+    names_f, caps_f = _xtd_file(folder, 'test_image_names.txt'), _xtd_file(folder, f'test_1kcaptions_{lang}.txt')
+    if names_f is None: raise DataError(f'no test_image_names.txt in {folder} (or its XTD10/ subfolder)')
+    if caps_f is None: raise DataError(f'no test_1kcaptions_{lang}.txt in {folder} (nor under {", ".join(d for d in _XTD_SUBDIRS if d)}); found {xtd10_languages(folder)}')
+    names, caps = _lines(names_f), _lines(caps_f)
+    if len(names) != len(caps): raise ShapeError(f'{caps_f.name} has {len(caps)} captions but {names_f.name} lists {len(names)} images')
+    paths = [_find_image(root, n) for n in names]
+    missing = [n for n, p in zip(names, paths) if p is None]
+    if missing and (on_missing == 'raise' or len(missing) == len(names)):
+        raise DataError(f"{len(missing)} of {len(names)} XTD10 images are missing from {root}, e.g. {missing[:2]}; pass on_missing='skip' to evaluate the others")
+    if missing: get_logger('retrieval').warning('xtd10 %s: %d of %d images are missing and left out', lang, len(missing), len(names))
+    keep = [i for i, p in enumerate(paths) if p is not None]
+    return ImageTextPairs([str(paths[i]) for i in keep], [caption_fn(caps[i]) if caption_fn else caps[i] for i in keep],
+                          meta={'xtd_index': keep}, name=f'xtd10-{lang}')
+
+def evaluate_multilingual(model, # an `AlignedModel`, ideally with a multilingual text encoder
+                          xtd_folder:str|Path, # a local copy of the XTD10 repository (or of its caption files)
+                          images_folder:str|Path, # the folder holding the images
+                          langs:tuple|None=None, # languages to evaluate (default: every caption file found)
+                          ks:tuple=(1, 5, 10), # the k of recall@k
+                          on_missing:str='raise', # images not found: 'raise' or 'skip'
+                          caption_fn=None, # caption normalisation (default: none; pre_caption is English-centred)
+                          bs:int=256, num_workers:int=0, precision:str|None=None, # as in `evaluate_retrieval`
+                          name:str|None=None, # the model's name in the result
+                          out:str|Path|None=None, # write the result JSON here (a file or a folder)
+                         )->EvalResult:
+    "Per-language retrieval recall on XTD10 (the convention reports text->image R@10), as one `EvalResult`."
+    langs = list(langs or xtd10_languages(xtd_folder))
+    if not langs: raise DataError(f'no XTD10 caption files (test_1kcaptions_<lang>.txt) in {xtd_folder}')
+    sets = {l: xtd10_pairs(xtd_folder, images_folder, l, on_missing, caption_fn) for l in langs}
+    first = sets[langs[0]]
+    img = embed_images(model, first, bs=bs, num_workers=num_workers, precision=precision)
+    metrics = {}
+    for l, p in sets.items():
+        if p.meta['xtd_index'] != first.meta['xtd_index']: raise MismatchError(f'xtd10 {l} keeps other images than {langs[0]}')
+        txt = embed_texts(model, p.captions, bs=bs, precision=precision, desc=f'embed {l} captions')
+        metrics[l] = retrieval_recall(img, txt, p.caption_to_image, ks)
+    metrics['mean'] = {k: float(np.mean([metrics[l][k] for l in langs])) for k in metrics[langs[0]]}
+    listed = len(_lines(_xtd_file(Path(xtd_folder), 'test_image_names.txt')))
+    card = protocol_card(model, task='multilingual_retrieval', dataset='xtd10', languages=langs, n_images=first.n_images,
+                         missing_images=listed - first.n_images, convention='XTD reports text->image recall@10',
+                         caption_preprocessing=_caption_rule(caption_fn), recall=RECALL_DEFINITION, ks=list(ks), precision=effective_precision(model, precision))
+    res = EvalResult('multilingual_retrieval', 'xtd10', name or model_name(model), metrics, card)
+    if out is not None: res.to_json(out)
+    return res
+
+# %% ../nbs/08_retrieval.ipynb #z08a0023
+def position_limit(text_encoder)->int|None:
+    "The longest input (in tokens) the text encoder's position embeddings allow, if it can be read off the model."
+    m = text_encoder.model
+    cfg = getattr(m, 'config', None)
+    cfg = getattr(cfg, 'text_config', None) or cfg
+    if cfg is not None and getattr(cfg, 'max_position_embeddings', None):   # RoBERTa-style models offset positions by 2
+        return int(cfg.max_position_embeddings) - (2 if getattr(cfg, 'model_type', '') in ('roberta', 'xlm-roberta', 'camembert', 'mpnet') else 0)
+    pe = getattr(m, 'positional_embedding', None)
+    if pe is None: pe = getattr(getattr(m, 'text', None), 'positional_embedding', None)
+    return int(pe.shape[0]) if pe is not None else None
+
+def _token_counts(enc, texts:list[str], bs:int=256)->np.ndarray:
+    res = []
+    for a in range(0, len(texts), bs):
+        b = enc.tokenize(texts[a:a + bs])
+        res.append((b['attention_mask'].sum(1) if 'attention_mask' in b else (b['text'] != 0).sum(1)).numpy())
+    return np.concatenate(res)
+
+def _bucket_labels(edges:list[int])->list[str]:
+    lo = [0] + [e + 1 for e in edges]
+    return [f'{a}-{b}' for a, b in zip(lo, edges)] + [f'>{edges[-1]}']
+
+def max_length_sweep(model, # an `AlignedModel` with a text encoder
+                     pairs, # `ImageTextPairs` with long captions (or a name for `retrieval_dataset`)
+                     lengths:tuple=(32, 64, 77, 128, 256, 512), # truncation lengths to try, in tokens
+                     ks:tuple=(1, 5, 10), # the k of recall@k
+                     buckets:tuple=(16, 32, 64, 128, 256), # upper edges of the caption-length buckets, in tokens
+                     caption_fn=None, # caption normalisation (default none: pre_caption would cut captions at 30 words)
+                     image_features=None, # frozen-encoder features of the images, in image order
+                     bs:int=256, precision:str|None=None, # as in `evaluate_retrieval`
+                     name:str|None=None, # the model's name in the result
+                     out:str|Path|None=None, # write the result JSON here (a file or a folder)
+                    )->EvalResult:
+    "Retrieval recall at several text truncation lengths, overall and per caption-length bucket."
+    enc = model.text_encoder
+    if enc is None: raise SpecError('max_length_sweep re-tokenises captions: the model needs its text encoder')
+    pairs = _as_pairs(pairs, None, None, 0, caption_fn, 'image', 'caption', {})
+    lim = position_limit(enc)
+    todo, skipped = sorted({int(l) for l in lengths if lim is None or l <= lim}), sorted({int(l) for l in lengths if lim is not None and l > lim})
+    if skipped: get_logger('retrieval').warning('%s reads at most %d tokens: skipping max_length %s', enc.spec, lim, skipped)
+    if not todo: raise SpecError(f'no length in {lengths} fits the text encoder (at most {lim} tokens)')
+    img = embed_images(model, pairs if image_features is None else image_features, bs=bs, precision=precision)
+    old, metrics, by_bucket = (enc.max_length, enc.info.get('max_length')), {}, {}
+    edges = sorted(int(e) for e in buckets)
+    try:
+        enc.max_length = todo[-1]
+        ntok = _token_counts(enc, pairs.captions, bs)
+        bucket = np.searchsorted(edges, ntok, side='left')            # bucket b holds counts in (edges[b-1], edges[b]]
+        for L in todo:
+            enc.max_length = enc.info['max_length'] = L
+            txt = embed_texts(model, pairs.captions, bs=bs, precision=precision, desc=f'embed captions @ {L}')
+            i2t, t2i = retrieval_ranks(img, txt, pairs.caption_to_image)
+            metrics[str(L)] = recall_from_ranks(i2t, t2i, ks)
+            by_bucket[str(L)] = {f't2i_r{k}': [float((t2i[bucket == b] < k).float().mean()) if (bucket == b).any() else None for b in range(len(edges) + 1)] for k in ks}
+    finally: enc.max_length, enc.info['max_length'] = old
+    counts = np.bincount(bucket, minlength=len(edges) + 1)
+    details = dict(lengths=todo, skipped=skipped, position_limit=lim, buckets=_bucket_labels(edges), bucket_counts=counts.tolist(), by_bucket=by_bucket,
+                   caption_tokens=dict(mean=float(ntok.mean()), median=float(np.median(ntok)), max=int(ntok.max()),
+                                       truncated={str(L): float((ntok > L).mean()) for L in todo}))
+    card = protocol_card(model, task='max_length_sweep', dataset=pairs.name, n_images=pairs.n_images, n_captions=pairs.n_captions,
+                         text_encoder_max_length=old[0], lengths=todo, caption_preprocessing=_caption_rule(caption_fn), recall=RECALL_DEFINITION, ks=list(ks),
+                         precision=effective_precision(model, precision),
+                         token_counts=f'tokens per caption at max_length {todo[-1]} (longer captions count as {todo[-1]})')
+    res = EvalResult('max_length_sweep', pairs.name or 'pairs', name or model_name(model), metrics, card, details)
+    if out is not None: res.to_json(out)
+    return res
+
+def plot_max_length_sweep(result:EvalResult, # from `max_length_sweep`
+                          k:int=1, # which recall@k to draw
+                         )->'matplotlib.figure.Figure':
+    "Recall@k against max_length (left) and text->image recall@k per caption-length bucket (right)."
+    from matplotlib.figure import Figure
+    L = [int(l) for l in result.metrics]
+    fig = Figure(figsize=(10, 3.6))
+    ax, bx = fig.subplots(1, 2)
+    for d, lab, ls in (('t2i', 'text → image', '-'), ('i2t', 'image → text', '--')):
+        ax.plot(L, [100 * result.metrics[str(l)][f'{d}_r{k}'] for l in L], marker='o', linestyle=ls, label=lab)
+    ax.set(xscale='log', xlabel='max_length (tokens)', ylabel=f'recall@{k} (%)', title='recall against the truncation length')
+    ax.set_xticks(L); ax.set_xticklabels([str(l) for l in L]); ax.minorticks_off(); ax.legend()
+    d = result.details
+    x = [i for i, c in enumerate(d['bucket_counts']) if c]
+    for l in L:
+        ys = d['by_bucket'][str(l)][f't2i_r{k}']
+        bx.plot(range(len(x)), [100 * ys[i] for i in x], marker='o', label=f'max_length {l}')
+    bx.set_xticks(range(len(x))); bx.set_xticklabels([f"{d['buckets'][i]}\n(n={d['bucket_counts'][i]})" for i in x], fontsize=8)
+    bx.set(xlabel='caption length (tokens)', ylabel=f'text → image recall@{k} (%)', title='by caption length'); bx.legend(fontsize=8)
+    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.2, wspace=0.25)
+    return fig

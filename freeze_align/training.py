@@ -4,6 +4,465 @@
 
 # %% ../nbs/06_training.ipynb #d43ffc90
 from __future__ import annotations
+import contextlib, dataclasses, json, math, os, random, time
+from dataclasses import dataclass
+from pathlib import Path
+import numpy as np, torch
+import torch.nn.functional as F
+from .core import *
+from .projectors import AlignedModel
+from .loaders import *
 
 # %% auto #0
-__all__ = []
+__all__ = ['CHECKPOINT', 'STATE', 'gather_features', 'clip_loss', 'sigmoid_loss', 'contrastive_loss', 'warmup_cosine',
+           'TrainConfig', 'param_groups', 'save_checkpoint', 'load_checkpoint', 'recall_at_1', 'TrainResult', 'train']
+
+# %% ../nbs/06_training.ipynb #b7e1a003
+def _dist_on()->bool:
+    import torch.distributed as dist
+    return dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1
+
+class _GatherWithGrad(torch.autograd.Function):
+    "all_gather whose backward sums the gradient over ranks and returns this rank's slice."
+    @staticmethod
+    def forward(ctx, x):
+        import torch.distributed as dist
+        ctx.rank, ctx.n = dist.get_rank(), len(x)
+        parts = [torch.empty_like(x) for _ in range(dist.get_world_size())]
+        dist.all_gather(parts, x.contiguous())
+        return torch.cat(parts)
+    @staticmethod
+    def backward(ctx, grad):
+        import torch.distributed as dist
+        grad = grad.contiguous().clone()
+        dist.all_reduce(grad)   # every rank's loss depends on every rank's rows
+        return grad[ctx.rank * ctx.n:(ctx.rank + 1) * ctx.n]
+
+def gather_features(x:torch.Tensor, # [b, D] this rank's rows (the same b on every rank)
+                    gather:bool=True, # False: keep the local rows (per-GPU negatives, as the reference)
+                   )->tuple[torch.Tensor, int]: # ([W·b, D] all rows, offset of this rank's rows)
+    "All ranks' rows, differentiable, and where this rank's rows start."
+    if not gather or not _dist_on(): return x, 0
+    import torch.distributed as dist
+    return _GatherWithGrad.apply(x), dist.get_rank() * len(x)
+
+# %% ../nbs/06_training.ipynb #b7e1a004
+def clip_loss(img:torch.Tensor, # [b, D] normalised image embeddings of this rank
+              txt:torch.Tensor, # [b, D] normalised text embeddings, row i pairs with img row i
+              logit_scale:torch.Tensor, # 0-dim, 1/τ
+              gather:bool=True, # negatives from all ranks (True) or this rank only
+             )->torch.Tensor: # 0-dim
+    "Symmetric InfoNCE (CLIP): mean of image->text and text->image cross-entropies."
+    all_img, off = gather_features(img, gather)
+    all_txt, _ = gather_features(txt, gather)
+    labels = torch.arange(len(img), device=img.device) + off
+    i2t, t2i = logit_scale * img @ all_txt.T, logit_scale * txt @ all_img.T
+    return (F.cross_entropy(i2t.float(), labels) + F.cross_entropy(t2i.float(), labels)) / 2
+
+def sigmoid_loss(img:torch.Tensor, # [b, D] normalised image embeddings of this rank
+                 txt:torch.Tensor, # [b, D] normalised text embeddings
+                 logit_scale:torch.Tensor, # 0-dim
+                 logit_bias:torch.Tensor, # 0-dim
+                 gather:bool=True, # negatives from all ranks (True) or this rank only
+                )->torch.Tensor: # 0-dim
+    "SigLIP's pairwise sigmoid loss, normalised by the number of images."
+    all_txt, off = gather_features(txt, gather)
+    logits = (logit_scale * img @ all_txt.T + logit_bias).float()
+    labels = -torch.ones_like(logits)
+    rows = torch.arange(len(img), device=logits.device)
+    labels[rows, rows + off] = 1
+    return -F.logsigmoid(labels * logits).sum() / len(img)
+
+def contrastive_loss(out:dict, # `AlignedModel.forward`'s output: image, text, logit_scale, logit_bias
+                     kind:str='clip', # 'clip' or 'sigmoid'
+                     gather:bool=True, # negatives from all ranks
+                    )->torch.Tensor:
+    "The model's loss on one batch."
+    if kind == 'sigmoid': return sigmoid_loss(out['image'], out['text'], out['logit_scale'], out['logit_bias'], gather)
+    return clip_loss(out['image'], out['text'], out['logit_scale'], gather)
+
+# %% ../nbs/06_training.ipynb #b7e1a008
+def warmup_cosine(step:int, # the step about to be taken, from 0
+                  total:int, # number of steps in the run
+                  lr:float, # peak learning rate
+                  warmup_steps:int=0, # linear warmup length
+                  warmup_lr:float=0., # learning rate at step 0
+                  min_lr:float=0., # learning rate at the last step
+                 )->float:
+    "Learning rate at `step`: linear warmup, then cosine decay to `min_lr`."
+    if step < warmup_steps: return warmup_lr + (lr - warmup_lr) * step / warmup_steps
+    t = (step - warmup_steps) / max(1, total - warmup_steps - 1)
+    return min_lr + 0.5 * (lr - min_lr) * (1 + math.cos(math.pi * min(t, 1.)))
+
+# %% ../nbs/06_training.ipynb #b7e1a012
+@dataclass
+class TrainConfig:
+    "Everything that defines a training run except the model and the data."
+    batch_size:int = 256 # global batch (all processes); with `gather` it is the contrastive batch
+    epochs:int = 10 # passes over the pairs (each drops its incomplete last batch)
+    steps:int|None = None # total optimiser steps; overrides `epochs`
+    lr:float = 1e-3 # peak learning rate
+    min_lr:float = 1e-5 # learning rate at the last step
+    warmup_lr:float = 1e-5 # learning rate at step 0
+    warmup_steps:int = 100 # linear warmup length in steps
+    weight_decay:float = 0.02 # AdamW decay of >= 2-D weights (never biases, LayerNorms or the temperature)
+    betas:tuple = (0.9, 0.999) # AdamW betas
+    eps:float = 1e-8 # AdamW epsilon
+    grad_clip:float|None = 1.0 # clip the gradient norm to this (None: no clipping, as the reference)
+    accum_steps:int = 1 # chunks per process and step (memory), same gradient
+    precision:str = 'bf16' # autocast dtype on CUDA: 'bf16', 'fp16' (with a grad scaler) or 'fp32'; CPU runs fp32
+    gather:bool = True # negatives from all processes; False reproduces the reference's per-GPU negatives
+    augment:bool = True # online data: RandomResizedCrop, flip, RandAugment (False: the encoder's own eval transform)
+    crop_scale:tuple = (0.2, 1.0) # RandomResizedCrop area range
+    randaugment:tuple|None = (2, 7) # RandAugment (num_ops, magnitude); None turns it off
+    max_length:int|None = None # expected text length limit of the text encoder (checked; the paper: 77)
+    image_size:int|None = None # expected training crop of the image encoder (checked; the paper: 256)
+    num_workers:int = 4 # DataLoader workers for online data
+    seed:int = 42 # data order, augmentation and dropout (plus the rank)
+    log_every:int = 50 # steps between log lines
+    eval_every:int|None = None # steps between evaluations (None: only at the end)
+    save_every:int|None = 1000 # steps between checkpoints (also at the end and on interruption)
+    eval_bs:int = 256 # batch size of the built-in evaluation
+
+    @classmethod
+    def smoke(cls, **kw)->TrainConfig:
+        "A run of a few seconds on CPU, for tests and demos."
+        return dataclasses.replace(cls(batch_size=16, steps=20, warmup_steps=2, num_workers=0, log_every=5, save_every=None, eval_bs=64), **kw)
+
+    @classmethod
+    def paper(cls, **kw)->TrainConfig:
+        "The paper's best run (method.md §5.11), with the reference's per-GPU negatives: 8 GPUs x 1,800."
+        return dataclasses.replace(cls(batch_size=14_400, epochs=15, steps=15 * 1_180, lr=1e-3, min_lr=1e-5, warmup_lr=1e-5,
+                                       warmup_steps=1_000, weight_decay=0.02, grad_clip=None, precision='fp16', gather=False,
+                                       max_length=77, image_size=256, eval_every=2 * 1_180, save_every=1_180), **kw)
+
+# %% ../nbs/06_training.ipynb #b7e1a015
+def param_groups(model:torch.nn.Module, # the model whose trainable parameters to optimise
+                 weight_decay:float, # decay of >= 2-D weights
+                )->list[dict]:
+    "Two AdamW groups: decayed matrices, undecayed vectors and scalars."
+    decay, no_decay = [], []
+    for p in model.parameters():
+        if p.requires_grad: (decay if p.ndim >= 2 else no_decay).append(p)
+    return [dict(params=decay, weight_decay=weight_decay), dict(params=no_decay, weight_decay=0.)]
+
+# %% ../nbs/06_training.ipynb #b7e1a018
+CHECKPOINT, STATE = 'checkpoint.safetensors', 'state.pt'
+
+def _rng_state()->dict:
+    "Every random generator's state, as tensors and plain types."
+    _, keys, pos, has_gauss, gauss = np.random.get_state()
+    py = random.getstate()
+    return dict(torch=torch.get_rng_state(), cuda=list(torch.cuda.get_rng_state_all()) if torch.cuda.is_available() else [],
+                numpy=dict(keys=torch.from_numpy(keys.astype(np.int64)), pos=int(pos), has_gauss=int(has_gauss), gauss=float(gauss)),
+                python=dict(version=py[0], state=list(py[1])))
+
+def _set_rng_state(s:dict):
+    torch.set_rng_state(s['torch'])
+    if s['cuda'] and torch.cuda.is_available(): torch.cuda.set_rng_state_all(s['cuda'])
+    n = s['numpy']
+    np.random.set_state(('MT19937', n['keys'].numpy().astype(np.uint32), n['pos'], n['has_gauss'], n['gauss']))
+    random.setstate((s['python']['version'], tuple(s['python']['state']), None))
+
+def save_checkpoint(out_dir:str|Path, # the run folder
+                    model:AlignedModel, # the model whose projectors to save
+                    state:dict|None=None, # training state for `resume` (optimiser, step, rng, ...); None: weights only
+                   )->Path: # the safetensors file
+    "Write the projector weights (and the training state) into `out_dir`, atomically; refuse non-finite weights."
+    from safetensors.torch import save
+    out = Path(out_dir)
+    sd = {k: v.detach().cpu().contiguous() for k, v in model.projector_state_dict().items()}
+    bad = [k for k, v in sd.items() if v.is_floating_point() and not torch.isfinite(v).all()]
+    if bad: raise DataError(f'refusing to save non-finite projector weights ({bad[0]} and {len(bad) - 1} more); the last good checkpoint in {out} is kept')
+    if state is not None:
+        with atomic_write(out/STATE) as f: torch.save({**state, 'model': sd, 'model_config': model.config}, f)
+    meta = {'format': 'freeze-align-projectors/1', 'config': json.dumps(model.config), 'step': str((state or {}).get('step', ''))}
+    with atomic_write(out/CHECKPOINT) as f: f.write(save(sd, metadata=meta))
+    return out/CHECKPOINT
+
+def load_checkpoint(path:str|Path, # a run folder or its `checkpoint.safetensors`
+                    model:AlignedModel, # the model to load the projectors into
+                   )->AlignedModel:
+    "Load trained projector weights into `model`, refusing a checkpoint made for other encoders or projectors."
+    from safetensors import safe_open
+    from safetensors.torch import load_file
+    p = Path(path)
+    p = p/CHECKPOINT if p.is_dir() else p
+    if not p.exists(): raise DataError(f'no checkpoint at {p}')
+    with safe_open(str(p), 'pt') as f: meta = f.metadata() or {}
+    if 'config' in meta: model.check_compatible(json.loads(meta['config']), f'checkpoint {p}')
+    return model.load_projector_state_dict(load_file(str(p)))
+
+# %% ../nbs/06_training.ipynb #b7e1a021
+@torch.no_grad()
+def recall_at_1(model:AlignedModel, # the model to evaluate (temporarily switched to eval mode)
+                data, # held-out pairs: anything `as_pairs` takes
+                bs:int=256, # encoding batch size
+                precision:str|None=None, # autocast dtype on CUDA
+               )->dict: # i2t_r1, t2i_r1 in [0, 1]
+    "Held-out recall@1, image-to-text and text-to-image."
+    pairs, was = as_pairs(data), model.training
+    model.eval()
+    try:
+        with autocast(model.device, precision):
+            img = torch.cat([model.encode_image(pairs.images(range(a, min(a + bs, pairs.n_images))), bs=bs) for a in range(0, pairs.n_images, bs)])
+            txt = torch.cat([model.encode_text(pairs.texts(range(a, min(a + bs, len(pairs)))), bs=bs) for a in range(0, len(pairs), bs)])
+    finally: model.train(was)
+    c2i = pairs.caption_to_image.to(img.device)
+    sim = txt @ img.T
+    t2i = (sim.argmax(1) == c2i).float().mean().item()
+    has = torch.bincount(c2i, minlength=len(img)) > 0
+    i2t = (c2i[sim.argmax(0)] == torch.arange(len(img), device=img.device))[has].float().mean().item()
+    return dict(i2t_r1=i2t, t2i_r1=t2i)
+
+# %% ../nbs/06_training.ipynb #b7e1a025
+@dataclass
+class TrainResult:
+    "What a training run did: per-step curves, evaluations, timing and checkpoint."
+    loss:list # [steps] loss of each step (mean over processes)
+    lr:list # [steps] learning rate of each step
+    logit_scale:list # [steps] 1/τ after each step
+    grad_norm:list # [steps] gradient norm before clipping
+    evals:list # [(step, metrics)]
+    steps:int # steps done in all (including before a resume)
+    resumed_from:int # the step this call started at (0 for a fresh run)
+    elapsed:float # seconds of training in this call (evaluation and saving excluded)
+    samples_per_s:float # pairs per second in this call, all processes together
+    checkpoint:str|None # the safetensors file, if the run saved one
+    config:dict # the `TrainConfig`, as a dict
+
+    def plot(self)->'matplotlib.figure.Figure':
+        "Loss, learning rate (and evaluation metrics) against the step."
+        import matplotlib.pyplot as plt
+        n = 3 if self.evals else 2
+        fig, axs = plt.subplots(1, n, figsize=(4 * n, 3))
+        axs[0].plot(range(1, len(self.loss) + 1), self.loss); axs[0].set(title='loss', xlabel='step')
+        axs[1].plot(range(1, len(self.lr) + 1), self.lr); axs[1].set(title='learning rate', xlabel='step', yscale='log')
+        if self.evals:
+            for k in self.evals[-1][1]:
+                axs[2].plot([s for s, _ in self.evals], [m.get(k) for _, m in self.evals], marker='o', label=k)
+            axs[2].set(title='evaluation', xlabel='step'); axs[2].legend()
+        fig.tight_layout(); plt.close(fig)
+        return fig
+
+    def _repr_markdown_(self)->str:
+        tail = self.loss[-10:]
+        rows = [('steps', f'{self.steps:,}' + (f' (resumed at {self.resumed_from:,})' if self.resumed_from else '')),
+                ('loss (last 10 steps)', f'{sum(tail) / max(1, len(tail)):.4f}' if tail else '-'),
+                ('learning rate (last)', f'{self.lr[-1]:.2e}' if self.lr else '-'), ('logit scale', f'{self.logit_scale[-1]:.2f}' if self.logit_scale else '-'),
+                ('pairs / s', f'{self.samples_per_s:,.0f}'), ('time', f'{self.elapsed:.1f} s'), ('checkpoint', f'`{self.checkpoint}`' if self.checkpoint else '-')]
+        if self.evals: rows += [(f'{k} (step {self.evals[-1][0]})', f'{v:.4f}' if isinstance(v, float) else v) for k, v in self.evals[-1][1].items()]
+        return '| | |\n|---|---|\n' + '\n'.join(f'| {k} | {v} |' for k, v in rows)
+
+# %% ../nbs/06_training.ipynb #b7e1a027
+class _NonFiniteLoss(Exception): pass
+
+def _mean_over_ranks(x:torch.Tensor)->float:
+    x = x.detach().float().clone()
+    if _dist_on():
+        import torch.distributed as dist
+        dist.all_reduce(x); x /= dist.get_world_size()
+    return x.item()
+
+def _to_outputs(model, batch, device, amp):
+    "A batch from `step_batches` as two `EncoderOutput`s on `device`."
+    a, b = batch
+    if isinstance(a, EncoderOutput): return a.to(device), b.to(device)
+    with amp(): return model.image_encoder(a.to(device, non_blocking=True)), model.text_encoder(model.text_encoder.tokenize(b))
+
+def _optimise(model, ddp, img:EncoderOutput, txt:EncoderOutput, opt, scaler, cfg:TrainConfig, amp)->tuple[float, float]:
+    "One optimiser step on a batch; returns (loss, gradient norm)."
+    fwd, k = ddp or model, cfg.accum_steps
+    opt.zero_grad(set_to_none=True)
+    if k == 1:
+        with amp(): out = fwd(img, txt)
+        loss = contrastive_loss(out, model.loss, cfg.gather)
+        lv = _mean_over_ranks(loss)
+        if not math.isfinite(lv): raise _NonFiniteLoss(lv)
+        scaler.scale(loss).backward()
+    else:   # features of every chunk first, then each chunk again with gradient against the others (open_clip's accum_freq)
+        cuts = [(i * len(img) // k, (i + 1) * len(img) // k) for i in range(k)]
+        with torch.no_grad(), amp():
+            outs = [model(img[a:b], txt[a:b]) for a, b in cuts]
+            zi, zt = torch.cat([o['image'] for o in outs]), torch.cat([o['text'] for o in outs])
+            lv = _mean_over_ranks(contrastive_loss(dict(image=zi, text=zt, logit_scale=model.logit_scale, logit_bias=model.logit_bias), model.loss, cfg.gather))
+        if not math.isfinite(lv): raise _NonFiniteLoss(lv)
+        for j, (a, b) in enumerate(cuts):
+            last = j == k - 1   # the temperature gets its gradient once, in the pass that DDP synchronises
+            with contextlib.nullcontext() if last or ddp is None else ddp.no_sync():
+                with amp(): o = fwd(img[a:b], txt[a:b])
+                keep = lambda t: t if (last or t is None) else t.detach()
+                mix = dict(image=torch.cat([zi[:a], o['image'], zi[b:]]), text=torch.cat([zt[:a], o['text'], zt[b:]]),
+                           logit_scale=keep(o['logit_scale']), logit_bias=keep(o['logit_bias']))
+                scaler.scale(contrastive_loss(mix, model.loss, cfg.gather)).backward()
+    scaler.unscale_(opt)
+    params = [p for g in opt.param_groups for p in g['params']]
+    gn = torch.nn.utils.clip_grad_norm_(params, cfg.grad_clip or float('inf'))
+    scaler.step(opt); scaler.update()
+    model.clamp_logit_scale_()
+    return lv, gn.item()
+
+# %% ../nbs/06_training.ipynb #b7e1a029
+def _jsonable(x): return json.loads(json.dumps(x, default=str))
+
+def _check_fits(model:AlignedModel, pairs, cfg:TrainConfig):
+    if pairs.kind == 'cached':
+        di, dt = pairs.dims
+        if (di, dt) != (model.image_projector.d_in, model.text_projector.d_in):
+            raise ShapeError(f'the cached features have widths image {di}, text {dt} but the projectors expect image {model.image_projector.d_in}, text {model.text_projector.d_in}')
+        known = {m: _jsonable(c) for m, c in pairs.encoder_configs.items()}
+        if known: model.check_compatible({**model.config, **{f'{m}_encoder': c for m, c in known.items()}}, 'cached features')
+        for m, c in known.items():
+            if getattr(model, f'{m}_encoder') is None: model.encoder_configs.setdefault(m, c)   # the checkpoint will name them
+        return
+    if model.image_encoder is None or model.text_encoder is None:
+        raise SpecError('online data (images and captions) needs a model with both encoders: AlignedModel.build(image_encoder, text_encoder, ...); '
+                        'or extract features first and train on them')
+    if cfg.max_length and model.text_encoder.max_length != cfg.max_length:
+        raise SpecError(f'the config expects captions truncated at {cfg.max_length} tokens but the text encoder uses {model.text_encoder.max_length}: '
+                        f'load it with load_text_encoder({model.text_encoder.spec!r}, max_length={cfg.max_length})')
+    tc = getattr(model.image_encoder.transform, 'config', {}) or {}
+    crop = tc.get('crop') or tc.get('size')
+    crop = crop[-1] if isinstance(crop, (list, tuple)) else crop
+    if cfg.image_size and crop != cfg.image_size:
+        raise SpecError(f'the config expects {cfg.image_size}-pixel training crops but the image encoder crops to {crop}: '
+                        f'load it with load_image_encoder({model.image_encoder.spec!r}, image_size={cfg.image_size})')
+
+def _setup_distributed(device)->tuple[int, int, torch.device]:
+    "Join the torchrun process group if there is one; pick this process's device."
+    import torch.distributed as dist
+    local = int(os.environ.get('LOCAL_RANK', 0))
+    cuda = torch.cuda.is_available() and (device is None or torch.device(device).type == 'cuda')
+    if int(os.environ.get('WORLD_SIZE', 1)) > 1 and dist.is_available() and not dist.is_initialized():
+        if cuda: torch.cuda.set_device(local)
+        dist.init_process_group('nccl' if cuda else 'gloo')
+    rank, world = dist_info()
+    if cuda and (device is None or torch.device(device).index is None): device = f'cuda:{local}' if world > 1 else 'cuda'   # one GPU per process
+    return rank, world, default_device(device)
+
+def _gather_rng(world:int, collective:bool)->list:
+    "Every rank's random state (rank 0 only when a collective is not safe, e.g. after an exception)."
+    if world == 1 or not collective: return [_rng_state()]
+    import torch.distributed as dist
+    res = [None] * world
+    dist.all_gather_object(res, _rng_state())
+    return res
+
+# %% ../nbs/06_training.ipynb #b7e1a030
+def _resume(out:Path, model, opt, scaler, cfg:TrainConfig, pairs, rank:int, world:int, log)->dict:
+    "Load `state.pt` into model, optimiser, scaler and random generators; return it."
+    state = torch.load(out/STATE, map_location='cpu', weights_only=True)
+    model.check_compatible(state['model_config'], f'checkpoint in {out}')
+    model.load_projector_state_dict(state['model'])
+    opt.load_state_dict(state['optimizer']); scaler.load_state_dict(state['scaler'])
+    old, new = state['train_config'], _jsonable(dataclasses.asdict(cfg))
+    changed = sorted(k for k in new if _jsonable(old.get(k)) != new[k])
+    if changed and rank == 0: log.warning('resuming %s with changed settings: %s', out, ', '.join(f'{k} {old.get(k)} -> {new[k]}' for k in changed))
+    d = state['data']
+    if (d['n_pairs'], d['batch_size'], d['seed']) != (len(pairs), cfg.batch_size, cfg.seed) and rank == 0:
+        log.warning('the data or its order changed since the checkpoint (%d pairs, batch %d, seed %d): step %d continues with the new order',
+                    d['n_pairs'], d['batch_size'], d['seed'], state['step'])
+    if len(state['rng']) == world: _set_rng_state(state['rng'][rank])
+    else: seed_everything(cfg.seed + rank + state['step'])   # saved by another number of processes, or on an exception
+    return state
+
+# %% ../nbs/06_training.ipynb #b7e1a032
+def train(model:AlignedModel, # the model; only its projectors and temperature train
+          data, # training pairs: cached features or raw images and captions (anything `as_pairs` takes)
+          config:TrainConfig|None=None, # hyper-parameters (default `TrainConfig()`)
+          eval_data=None, # held-out pairs for the built-in recall@1 evaluation
+          eval_fn=None, # or a function model -> dict of metrics, called on rank 0
+          out_dir:str|Path|None=None, # run folder for checkpoints (None: nothing is saved)
+          resume:bool=False, # continue from `out_dir/state.pt` if it exists
+          callbacks:list|None=None, # functions called after every step with a dict (step, total, loss, lr, logit_scale, model, optimizer)
+          device=None, # default: this process's GPU if there is one, else CPU
+         )->TrainResult:
+    "Train the projectors of `model` on paired data with a contrastive loss; the encoders stay frozen."
+    cfg, log = config or TrainConfig(), get_logger('training')
+    rank, world, device = _setup_distributed(device)
+    pairs = as_pairs(data)
+    evalp = as_pairs(eval_data) if eval_data is not None else None
+    _check_fits(model, pairs, cfg)
+    plan = StepPlan(len(pairs), cfg.batch_size, cfg.seed, rank, world)
+    total = int(cfg.steps or cfg.epochs * plan.steps_per_epoch)
+    if cfg.accum_steps < 1 or (cfg.batch_size // world) % cfg.accum_steps:
+        raise DataError(f'accum_steps={cfg.accum_steps} must divide the per-process batch {cfg.batch_size // world}')
+    if resume and out_dir is None: raise SpecError('resume=True needs the out_dir of the run to continue')
+    if evalp is not None and evalp.kind == 'online' and (model.image_encoder is None or model.text_encoder is None):
+        raise SpecError('eval_data holds raw images and captions but the model has no encoders: pass cached features, or build it with encoders')
+    prec = cfg.precision
+    if device.type == 'cuda' and resolve_dtype(prec) == torch.bfloat16 and not torch.cuda.is_bf16_supported():
+        prec = 'fp16'; log.warning('this GPU has no bf16: training with fp16 autocast and a grad scaler instead')
+    model.to(device)
+    opt = torch.optim.AdamW(param_groups(model, cfg.weight_decay), lr=cfg.lr, betas=tuple(cfg.betas), eps=cfg.eps)
+    scaler = torch.amp.GradScaler('cuda', enabled=device.type == 'cuda' and resolve_dtype(prec) == torch.float16)
+    amp = lambda: autocast(device, prec)
+    hist, evals, start, saved, out = dict(loss=[], lr=[], logit_scale=[], grad_norm=[]), [], 0, None, Path(out_dir) if out_dir else None
+    seed_everything(cfg.seed + rank)
+    if resume and (out/STATE).exists():
+        st = _resume(out, model, opt, scaler, cfg, pairs, rank, world, log)
+        start, saved, hist, evals = st['step'], st['step'], st['history'], [list(e) for e in st['evals']]
+        if rank == 0: log.info('resuming %s at step %d of %d', out, start, total)
+    elif resume and rank == 0: log.info('nothing to resume in %s: starting a fresh run', out)
+    ddp = None
+    if world > 1:
+        from torch.nn.parallel import DistributedDataParallel
+        ddp = DistributedDataParallel(model, device_ids=[device.index] if device.type == 'cuda' else None, broadcast_buffers=False)
+    tfm = None
+    if pairs.kind == 'online':
+        tfm = train_transform(model.image_encoder, cfg.crop_scale, True, cfg.randaugment) if cfg.augment else model.image_encoder.transform
+
+    def evaluate(step):
+        if rank != 0 or (evalp is None and eval_fn is None): return
+        model.eval()
+        try:
+            with torch.no_grad(): metrics = eval_fn(model) if eval_fn else recall_at_1(model, evalp, cfg.eval_bs, prec)
+        finally: model.train()
+        evals.append([step, dict(metrics)])
+        log.info('step %d: %s', step, ', '.join(f'{k} {v:.4f}' if isinstance(v, float) else f'{k} {v}' for k, v in metrics.items()))
+
+    def save(step, collective=True):
+        nonlocal saved
+        rngs = _gather_rng(world, collective)
+        if rank != 0 or out is None: return
+        e, k = plan.position(step)
+        save_checkpoint(out, model, dict(step=step, optimizer=opt.state_dict(), scaler=scaler.state_dict(), rng=rngs, history=hist, evals=evals,
+                                         train_config=_jsonable(dataclasses.asdict(cfg)),
+                                         data=dict(n_pairs=len(pairs), batch_size=cfg.batch_size, seed=cfg.seed, world=world, epoch=e, batch=k)))
+        saved = step
+
+    model.train()
+    bar = progress(total=total, initial=start, desc='train')
+    step, busy, t_run = start, 0., time.perf_counter()
+    try:
+        for batch in step_batches(pairs, plan, start, total, tfm, cfg.num_workers, pin_memory=device.type == 'cuda'):
+            lr = warmup_cosine(step, total, cfg.lr, cfg.warmup_steps, cfg.warmup_lr, cfg.min_lr)
+            for g in opt.param_groups: g['lr'] = lr
+            lv, gn = _optimise(model, ddp, *_to_outputs(model, batch, device, amp), opt, scaler, cfg, amp)
+            step += 1
+            sc = model.logit_scale.item()
+            for k, v in zip(hist, (lv, lr, sc, gn)): hist[k].append(v)
+            bar.update(1); bar.set_postfix(loss=f'{lv:.4f}', lr=f'{lr:.2e}', refresh=False)
+            if rank == 0 and (step % cfg.log_every == 0 or step == total): log.info('step %d/%d  loss %.4f  lr %.2e  scale %.2f', step, total, lv, lr, sc)
+            t0 = time.perf_counter()
+            if cfg.eval_every and step % cfg.eval_every == 0 and step < total: evaluate(step)
+            if out is not None and cfg.save_every and step % cfg.save_every == 0 and step < total: save(step)
+            busy += time.perf_counter() - t0
+            for cb in callbacks or []: cb(dict(step=step, total=total, loss=lv, lr=lr, logit_scale=sc, model=model, optimizer=opt))
+        elapsed = time.perf_counter() - t_run - busy
+        if step > start or not evals: evaluate(step)
+        if out is not None and (step > start or saved is None): save(step)
+    except _NonFiniteLoss as e:
+        where = f'the last good checkpoint is {out/CHECKPOINT} (step {saved})' if saved is not None else 'no checkpoint was saved'
+        raise DataError(f'the loss became {e.args[0]} at step {step + 1} (lr {lr:.2e}, logit scale {model.logit_scale.item():.2f}): stopping; {where}. '
+                        f'Check the data for NaN/inf, lower the learning rate, or use bf16 instead of fp16') from None
+    except BaseException:
+        if out is not None and step > (saved or 0):
+            try: save(step, collective=False); log.warning('interrupted: saved step %d to %s (resume=True continues from there)', step, out)
+            except Exception as err: log.error('interrupted, and saving step %d failed: %s', step, err)
+        raise
+    finally: bar.close()
+    model.eval()
+    return TrainResult(hist['loss'], hist['lr'], hist['logit_scale'], hist['grad_norm'], evals, step, start, elapsed,
+                       (step - start) * cfg.batch_size / max(elapsed, 1e-9), str(out/CHECKPOINT) if out is not None and rank == 0 else None,
+                       _jsonable(dataclasses.asdict(cfg)))

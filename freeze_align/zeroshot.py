@@ -4,6 +4,287 @@
 
 # %% ../nbs/07_zeroshot.ipynb #c50b7e49
 from __future__ import annotations
+import importlib.util, json
+from pathlib import Path
+import numpy as np, torch
+import torch.nn.functional as F
+from .core import *
+from .data import (LabelledImages, HubDataset, classification_dataset, clip_benchmark_classnames, fashion_mnist,
+                               from_hf_classification, stratified_indices)
+from .results import *
 
 # %% auto #0
-__all__ = []
+__all__ = ['VDT_PAD', 'IMAGENET_VARIANTS', 'PAPER_DATASETS', 'Templates', 'Descriptions', 'templates', 'descriptions',
+           'class_prompts', 'zero_shot_classifier', 'word_encoder', 'zero_shot_accuracy', 'zeroshot_dataset',
+           'default_templates', 'evaluate_zeroshot', 'evaluate_zeroshot_suite']
+
+# %% ../nbs/07_zeroshot.ipynb #z07a0003
+class Templates(list):
+    "Prompt templates with a `{c}` slot for the class name, and where they come from (`source`)."
+    def __init__(self, items=(), source:str='custom'): super().__init__(items); self.source = source
+
+class Descriptions(dict):
+    "Prompts per class (class name -> list of sentences), and where they come from (`source`)."
+    def __init__(self, items=(), source:str='custom'): super().__init__(items); self.source = source
+
+def _clip_benchmark_json(fn:str):
+    spec = importlib.util.find_spec('clip_benchmark')
+    if spec is None: raise MissingPackageError('these prompts ship with CLIP_benchmark: run `pip install --no-deps clip-benchmark`')
+    return json.loads((Path(spec.origin).parent/'datasets'/fn).read_text(encoding='utf-8'))
+
+def _openclip(key:str)->list[str]:
+    meta = require('open_clip.zero_shot_metadata', 'open_clip_torch')
+    return [t('{c}') if callable(t) else t for t in getattr(meta, key)]   # open_clip's templates are lambdas
+
+_TEMPLATES = {
+    'openai': ("OpenAI's 80 ImageNet templates (open_clip OPENAI_IMAGENET_TEMPLATES)", lambda: _openclip('OPENAI_IMAGENET_TEMPLATES')),
+    'simple': ("OpenAI's 7 selected ImageNet templates (open_clip SIMPLE_IMAGENET_TEMPLATES)", lambda: _openclip('SIMPLE_IMAGENET_TEMPLATES')),
+    'photo': ("one template: 'a photo of a {c}.'", lambda: ['a photo of a {c}.']),
+    'paper': ("the reference's non-VDT template 'photo of {c}' (method.md 6.1)", lambda: ['photo of {c}']),
+}
+
+def _templates(name:str)->Templates:
+    if name in _TEMPLATES: src, fn = _TEMPLATES[name]; return Templates(fn(), src)
+    if name.startswith('clip_benchmark:'):
+        key, data = name.split(':', 1)[1], _clip_benchmark_json('en_zeroshot_classification_templates.json')
+        if key not in data: raise SpecError(f'CLIP_benchmark has no templates for {key!r}; it has {sorted(data)}')
+        return Templates(data[key], f"CLIP_benchmark en_zeroshot_classification_templates.json[{key}] ({len(data[key])})")
+    raise SpecError(f"unknown template set {name!r}: use one of {list(_TEMPLATES)} or 'clip_benchmark:<dataset>'")
+
+def _descriptions(name:str, n:int|None=None)->Descriptions:
+    if name in ('cupl', 'cupl:imagenet1k'):
+        d, src = _clip_benchmark_json('cupl_prompts.json')['imagenet1k'], "CuPL ImageNet descriptions (CLIP_benchmark cupl_prompts.json)"
+    elif Path(name).expanduser().is_file():
+        p = Path(name).expanduser()
+        d, src = json.loads(p.read_text(encoding='utf-8')), f'{p.name} (sha256 {file_sha256(p)[:12]})'
+        if not isinstance(d, dict) or not all(isinstance(v, list) and all(isinstance(s, str) for s in v) for v in d.values()):
+            raise DataError(f'{p} must hold a JSON object {{class name: [sentences]}}')
+    else: raise SpecError(f"unknown descriptions {name!r}: use 'cupl' or the path of a JSON file {{class name: [sentences]}}")
+    return Descriptions({k: list(v[:n] if n else v) for k, v in d.items()}, src + (f', first {n} per class' if n else ''))
+
+def templates(name:str='openai', # 'openai', 'simple', 'photo', 'paper', or 'clip_benchmark:<dataset>'
+             )->Templates:
+    "Prompt templates by name, each with a `{c}` slot; `.source` says where they come from."
+    return _templates(name)
+
+def descriptions(name:str='cupl', # 'cupl' (ImageNet), or a JSON file {class name: [sentences]}
+                 n:int|None=None, # keep at most this many sentences per class
+                )->Descriptions:
+    "Per-class prompt lists by name or from a JSON file; `.source` says where they come from."
+    return _descriptions(name, n)
+
+# %% ../nbs/07_zeroshot.ipynb #z07a0006
+VDT_PAD = 19   # the reference pads every class's prompt list to 19 (method.md §6.1)
+
+def _fill(t, c:str)->str:
+    if callable(t): return t(c)
+    if '{c}' in t: return t.replace('{c}', c)
+    if '{}' in t: return t.replace('{}', c)
+    raise DataError(f'template {t!r} has no {{c}} slot for the class name')
+
+def class_prompts(classnames:list[str], # the name of each class, in label order
+                  templates=None, # template names ('openai', ...), a list of templates, or None for 'openai'
+                  descriptions=None, # per-class prompts: a name ('cupl'), a JSON path, a dict or one list per class
+                  reference_vdt:bool=False, # pad each list to 19 by repeating its first prompt (the reference's quirk)
+                 )->tuple[list[list[str]], dict]: # prompts per class, and their description for the card
+    "One list of prompts per class, from templates or from per-class descriptions."
+    if not classnames: raise DataError('no class names')
+    if templates is not None and descriptions is not None: raise SpecError('give templates or descriptions, not both')
+    if descriptions is not None:
+        d = _descriptions(descriptions) if isinstance(descriptions, str) else descriptions
+        if isinstance(d, dict):
+            low = {k.lower(): v for k, v in d.items()}
+            missing = [c for c in classnames if c not in d and c.lower() not in low]
+            if missing: raise DataError(f'the descriptions have no prompts for {len(missing)} of {len(classnames)} classes, e.g. {missing[:3]}')
+            prompts = [list(d[c] if c in d else low[c.lower()]) for c in classnames]
+        else:
+            prompts = [list(p) for p in d]
+            if len(prompts) != len(classnames): raise ShapeError(f'{len(prompts)} prompt lists for {len(classnames)} classes')
+        kind, src = 'descriptions', getattr(d, 'source', 'custom descriptions')
+    else:
+        t = _templates(templates or 'openai') if templates is None or isinstance(templates, str) else templates
+        if not len(t): raise DataError('no templates')
+        prompts, kind, src = [[_fill(x, c) for x in t] for c in classnames], 'templates', getattr(t, 'source', f'custom templates ({len(t)})')
+    empty = [c for c, p in zip(classnames, prompts) if not p]
+    if empty: raise DataError(f'{len(empty)} classes have no prompts, e.g. {empty[:3]}')
+    if reference_vdt: prompts = [p + [p[0]] * (VDT_PAD - len(p)) for p in prompts]
+    n = [len(p) for p in prompts]
+    info = dict(kind=kind, source=src, n_classes=len(classnames), prompts_per_class=n[0] if len(set(n)) == 1 else f'{min(n)}-{max(n)}',
+                n_prompts=sum(n), example=prompts[0][0],
+                class_embedding=('reference VDT: prompt lists padded to 19 with their first prompt, plain mean of normalised prompt embeddings, not renormalised'
+                                 if reference_vdt else 'normalised mean of normalised prompt embeddings'))
+    return prompts, info
+
+# %% ../nbs/07_zeroshot.ipynb #z07a0009
+def zero_shot_classifier(model, # an `AlignedModel` with a text encoder
+                         classnames:list[str], # the name of each class, in label order
+                         templates=None, # template set name, list of templates, or None ('openai')
+                         descriptions=None, # or per-class prompts: 'cupl', a JSON path, a dict, or one list per class
+                         reference_vdt:bool=False, # the reference's padding to 19 and unnormalised mean (to reproduce paper numbers)
+                         bs:int=256, # prompts per batch
+                         precision:str|None=None, # autocast dtype on CUDA
+                        )->torch.Tensor: # [C, D] float32 on the CPU
+    "One embedding per class: the (normalised) mean of its normalised prompt embeddings."
+    prompts, _ = class_prompts(classnames, templates, descriptions, reference_vdt)
+    uniq = list(dict.fromkeys(p for ps in prompts for p in ps))
+    pos = {p: i for i, p in enumerate(uniq)}
+    emb = embed_texts(model, uniq, bs=bs, precision=precision, desc='embed prompts')
+    emb = F.normalize(emb, dim=-1)   # already unit length from encode_text; kept for embeddings from elsewhere
+    clf = torch.stack([emb[[pos[p] for p in ps]].mean(0) for ps in prompts])
+    return clf if reference_vdt else F.normalize(clf, dim=-1)
+
+# %% ../nbs/07_zeroshot.ipynb #z07a0011
+def word_encoder(vocab:list[str], # the known words; word i becomes the one-hot vector e_i
+                 max_length:int=32, # tokens kept per text
+                )->'TextEncoder':
+    "A toy frozen text encoder for tests with known answers: known words are one-hot vectors, others zero; `cls` is the mean."
+    from torch import nn
+    from freeze_align.encoders import TextEncoder
+    emb, unk = nn.Embedding(len(vocab) + 1, len(vocab)), len(vocab)
+    with torch.no_grad(): emb.weight.zero_(); emb.weight[:unk] = torch.eye(unk)
+    ids = {w: i for i, w in enumerate(vocab)}
+    def tokenize(texts, max_len):
+        toks = [[ids.get(w.strip('.,:;!?'), unk) for w in t.lower().split()][:max_len] or [unk] for t in texts]
+        T = max(map(len, toks))
+        return dict(input_ids=torch.tensor([t + [unk] * (T - len(t)) for t in toks]),
+                    attention_mask=torch.tensor([[1] * len(t) + [0] * (T - len(t)) for t in toks]))
+    def forward(model, b):
+        h, m = model(b['input_ids']), b['attention_mask'].bool()
+        return masked_mean(h, m), h, m
+    return TextEncoder(emb, 'toy:words', unk, tokenize, forward, max_length, device='cpu')
+
+# %% ../nbs/07_zeroshot.ipynb #z07a0015
+def _check_labels(labels, n:int, n_classes:int)->torch.Tensor:
+    y = torch.as_tensor(np.asarray(labels))
+    if y.ndim != 1 or len(y) != n: raise ShapeError(f'{len(y) if y.ndim == 1 else tuple(y.shape)} labels for {n} images')
+    if y.is_floating_point() or y.dtype == torch.bool: raise DataError(f'labels must be integers, got {y.dtype}')
+    if len(y) and (y.min() < 0 or y.max() >= n_classes): raise DataError(f'labels must be in [0, {n_classes}) for a classifier of {n_classes} classes, got {y.min().item()}..{y.max().item()}')
+    return y.long()
+
+def _topk_hits(img:torch.Tensor, clf:torch.Tensor, y:torch.Tensor, kmax:int, block:int=8192)->torch.Tensor: # [N, kmax] bool
+    return torch.cat([(img[a:a + block] @ clf.T).topk(kmax, dim=1).indices == y[a:a + block, None] for a in range(0, len(img), block)])
+
+def _accuracy(img, clf, labels, topk)->tuple[dict, np.ndarray]:
+    img = as_matrix(img, 'image embeddings').float()
+    clf = as_matrix(clf, 'classifier').float().to(img.device)
+    if img.shape[1] != clf.shape[1]: raise ShapeError(f'image embeddings have width {img.shape[1]} but the classifier {clf.shape[1]}')
+    y = _check_labels(labels, len(img), len(clf)).to(img.device)
+    topk = sorted({int(k) for k in topk} | {1})
+    hits = _topk_hits(F.normalize(img, dim=-1), clf, y, min(max(topk), len(clf))).cumsum(1).clamp(max=1)
+    m = {f'acc{k}': hits[:, min(k, len(clf)) - 1].float().mean().item() for k in topk}
+    top1 = hits[:, 0].float().cpu().numpy()
+    per_class = np.array([top1[y.cpu().numpy() == c].mean() if (y == c).any() else np.nan for c in range(len(clf))])
+    m['mean_per_class_recall'] = float(np.nanmean(per_class))
+    return m, per_class
+
+def zero_shot_accuracy(model_or_image_emb, # image embeddings [N, D], or an `AlignedModel` (then give `images`)
+                       classifier:torch.Tensor, # [C, D] from `zero_shot_classifier`
+                       labels, # [N] integer labels
+                       topk:tuple=(1, 5), # the k of top-k accuracy
+                       images=None, # with a model: anything `embed_images` takes
+                       bs:int=256, # image batch size, with a model
+                      )->dict: # acc{k} for each k, and mean_per_class_recall, as fractions
+    "Top-k zero-shot accuracy and mean per-class recall of `classifier` on labelled images."
+    if isinstance(model_or_image_emb, torch.nn.Module):
+        if images is None: raise SpecError('with a model, pass the images too: zero_shot_accuracy(model, classifier, labels, images=...)')
+        model_or_image_emb = embed_images(model_or_image_emb, images, bs=bs)
+    return _accuracy(model_or_image_emb, classifier, labels, topk)[0]
+
+# %% ../nbs/07_zeroshot.ipynb #z07a0019
+IMAGENET_VARIANTS = {k: HubDataset(k, 'classification', f'clip-benchmark/wds_{k}', classnames=c, n_classes=n, note=note) for k, c, n, note in [
+    ('imagenet_sketch', 'imagenet1k', 1000, 'ImageNet-Sketch, 50,889 images'),
+    ('imagenet-a', None, 200, 'natural adversarial examples, 7,500 images, 200 ImageNet classes'),
+    ('imagenet-r', None, 200, 'renditions, 30,000 images, 200 ImageNet classes'),
+    ('imagenet-o', None, 200, 'out-of-distribution images, 2,000'),
+    ('objectnet', None, 113, 'ObjectNet, the 113 classes shared with ImageNet')]}
+
+def _repo_lines(spec:HubDataset, path, fn:str='classnames.txt')->list[str]:
+    if path: f = Path(path)/fn
+    else:
+        from huggingface_hub import hf_hub_download
+        try: f = Path(hf_hub_download(spec.repo, fn, repo_type='dataset'))
+        except Exception as e: raise OfflineError(f'could not get {fn} of {spec.repo} from the hub ({type(e).__name__}): pass classnames=[...] or a local copy as path=') from e
+    if not f.exists(): raise DataError(f'{f} does not exist: a CLIP_benchmark webdataset copy has {fn} next to its split folders')
+    return [l.strip() for l in f.read_text(encoding='utf-8').splitlines() if l.strip()]
+
+def zeroshot_dataset(name:str, # 'fashion_mnist', a classification entry of HUB_DATASETS, or an IMAGENET_VARIANTS key
+                     split:str|None=None, # default: 'test'
+                     n:int|None=None, # a class-stratified subset of this many images
+                     seed:int=0, # seed of that subset
+                     path:str|Path|None=None, # a local copy (the IDX folder for Fashion-MNIST, a webdataset repo otherwise)
+                     classnames:list[str]|None=None, # override the class names
+                     **load_kwargs, # passed to `datasets.load_dataset`
+                    )->LabelledImages:
+    "A zero-shot evaluation set by name, as `LabelledImages` with its class names."
+    if name == 'fashion_mnist': return fashion_mnist(split or 'test', path=path, n=n, seed=seed)
+    if name not in IMAGENET_VARIANTS: return classification_dataset(name, split, path=path, classnames=classnames, n=n, seed=seed, **load_kwargs)
+    spec, split = IMAGENET_VARIANTS[name], split or 'test'
+    if classnames is None: classnames = clip_benchmark_classnames(spec.classnames) if spec.classnames else _repo_lines(spec, path)
+    if len(classnames) != spec.n_classes: raise MismatchError(f'{name} has {spec.n_classes} classes but {len(classnames)} class names were found')
+    return from_hf_classification(str(path or spec.repo), spec.image, spec.label, classnames, split=split, n=n, seed=seed,
+                                  name=f'{name}/{split}', data_files={split: f'{split}/*.tar'}, **load_kwargs)
+
+def default_templates(name:str|None)->Templates:
+    "The templates CLIP_benchmark uses for dataset `name` (ImageNet's for its variants), else OpenAI's 80."
+    key = (name or '').split('/')[0].split('[')[0]
+    key = 'imagenet1k' if key in IMAGENET_VARIANTS or key == 'imagenetv2' else key
+    try: return templates(f'clip_benchmark:{key}')
+    except (SpecError, MissingPackageError): return templates('openai')
+
+# %% ../nbs/07_zeroshot.ipynb #z07a0024
+def _as_labelled(dataset, split, n, seed, classnames, image_column, label_column, load_kwargs)->LabelledImages:
+    if isinstance(dataset, LabelledImages): return dataset if n is None else dataset.subset(stratified_indices(dataset.labels, n, seed))
+    if isinstance(dataset, str): return zeroshot_dataset(dataset, split, n, seed, classnames=classnames, **load_kwargs)
+    if hasattr(dataset, 'column_names') or type(dataset).__name__ == 'DatasetDict':
+        return from_hf_classification(dataset, image_column, label_column, classnames, split=split or 'test', n=n, seed=seed)
+    raise DataError(f'cannot evaluate on a {type(dataset).__name__}: pass LabelledImages, a dataset name or a datasets.Dataset with image and label columns')
+
+def evaluate_zeroshot(model, # an `AlignedModel` (with its encoders, unless `image_features` are given)
+                      dataset, # `LabelledImages`, a name for `zeroshot_dataset`, or a `datasets.Dataset`
+                      templates=None, # template set name or list (default: `default_templates` of the dataset)
+                      descriptions=None, # or per-class prompts ('cupl', a JSON path, a dict, one list per class)
+                      reference_vdt:bool=False, # the reference's padded, unnormalised class embeddings
+                      classnames:list[str]|None=None, # override the dataset's class names
+                      split:str|None=None, # split to load, for names and `datasets` objects
+                      n:int|None=None, # evaluate a class-stratified subset of this many images
+                      seed:int=0, # seed of that subset
+                      image_features=None, # frozen-encoder features of the images (`Features`, `EncoderOutput`, [N, d])
+                      topk:tuple=(1, 5), # top-k accuracies to report
+                      bs:int=256, # batch size (images and prompts)
+                      num_workers:int=0, # image-loading workers
+                      precision:str|None=None, # autocast dtype on CUDA
+                      image_column:str='image', label_column:str='label', # columns of a `datasets.Dataset`
+                      name:str|None=None, # the model's name in the result (default: `model_name(model)`)
+                      out:str|Path|None=None, # write the result JSON here (a file or a folder)
+                      **load_kwargs, # passed to `datasets.load_dataset`
+                     )->EvalResult:
+    "Zero-shot classification of a labelled dataset, as an `EvalResult` with its protocol card."
+    ds = _as_labelled(dataset, split, n, seed, classnames, image_column, label_column, load_kwargs)
+    names = list(classnames or ds.classnames)
+    if len(names) != ds.n_classes: raise ShapeError(f'{len(names)} class names for a dataset of {ds.n_classes} classes')
+    if descriptions is None and templates is None: templates = default_templates(ds.name or (dataset if isinstance(dataset, str) else None))
+    prompts, info = class_prompts(names, templates, descriptions, reference_vdt)
+    if image_features is not None and len(image_features) != len(ds):
+        raise ShapeError(f'{len(image_features)} image features for a dataset of {len(ds)} images')
+    img = embed_images(model, ds if image_features is None else image_features, bs=bs, num_workers=num_workers, precision=precision)
+    clf = zero_shot_classifier(model, names, descriptions=prompts, reference_vdt=reference_vdt, bs=bs, precision=precision)
+    metrics, per_class = _accuracy(img, clf, ds.labels, topk)
+    card = protocol_card(model, task='zeroshot_classification', dataset=ds.name, split=split or (ds.name or '').partition('/')[2] or None,
+                         n_images=len(ds), n_classes=ds.n_classes, prompts=info, topk=list(topk), precision=effective_precision(model, precision),
+                         images='cached image features' if image_features is not None else 'raw images through the image encoder',
+                         scoring='cosine similarity of the image embedding and each class embedding; arg-max')
+    res = EvalResult('zeroshot_classification', ds.name or 'dataset', name or model_name(model), metrics, card,
+                     dict(per_class_recall={c: (None if np.isnan(v) else float(v)) for c, v in zip(names, per_class)}))
+    if out is not None: res.to_json(out)
+    return res
+
+# %% ../nbs/07_zeroshot.ipynb #z07a0024c
+PAPER_DATASETS = ('imagenet1k', 'imagenetv2', 'caltech101', 'pets', 'cars', 'flowers', 'food101', 'fgvc_aircraft', 'sun397', 'dtd', 'eurosat')
+
+def evaluate_zeroshot_suite(model, # an `AlignedModel`
+                            names:tuple=PAPER_DATASETS, # dataset names for `zeroshot_dataset`
+                            out:str|Path|None=None, # write every result JSON into this folder
+                            **kwargs, # passed to `evaluate_zeroshot` (templates, n, bs, ...)
+                           )->dict: # {name: EvalResult}
+    "Zero-shot classification on several datasets (by default the paper's sets on the hub)."
+    return {name: evaluate_zeroshot(model, name, out=out, **kwargs) for name in progress(names, desc='datasets', disable=len(names) < 2 or None)}

