@@ -43,7 +43,7 @@ def main(argv:list[str]|None=None): # arguments after the program name (default:
     f = getattr(COMMANDS[cmd], '__wrapped__', COMMANDS[cmd])   # parse explicitly: call_parse guesses from the caller's frame
     args = vars(anno_parser(f, prog=f'freeze-align {cmd}').parse_args(rest))
     args.pop('pdb', None); args.pop('xtra', None)
-    try: return f(**args)
+    try: f(**args)   # the result object is for Python callers; the console script's exit status stays 0
     except (FreezeAlignError, FileNotFoundError) as e: sys.exit(f'freeze-align {cmd}: {e}')
 
 # %% ../nbs/11_cli.ipynb #25fcd00e

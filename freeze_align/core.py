@@ -181,7 +181,8 @@ def as_matrix(x, # [n, d] features: numpy array, torch tensor or nested list
               finite:bool=True, # check for NaN/inf
              )->torch.Tensor: # [n, d]
     "Validate and convert `x` to a 2-D torch tensor with at least one row."
-    if isinstance(x, np.ndarray) or isinstance(x, np.memmap): x = torch.from_numpy(np.asarray(x))
+    if isinstance(x, np.ndarray):   # read-only arrays (memory-mapped stores) are copied: torch cannot share them safely
+        x = torch.from_numpy(np.asarray(x) if x.flags.writeable else np.array(x))
     elif not isinstance(x, torch.Tensor): x = torch.as_tensor(np.asarray(x))
     if x.ndim != 2: raise ShapeError(f'{name} must be 2-D [n, d], got shape {tuple(x.shape)}')
     if len(x) == 0 or x.shape[1] == 0: raise DataError(f'{name} is empty: shape {tuple(x.shape)}')

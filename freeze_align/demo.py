@@ -233,7 +233,7 @@ def run_demo(config:DemoConfig|None=None, # what to run (default: `DemoConfig()`
     result = DemoResult(config=dataclasses.asdict(cfg), pairs=rows, spearman=rho, best=best, random_pair=rand_pair, zeroshot=zs,
                         chance=dict(r1=1 / test.n_images, zs1=1 / len(fm_test.classnames)), cards=cards,
                         machine=_machine(t0, n_train=train.n_images, n_test=test.n_images, n_fmnist_test=len(fm_test),
-                                         prompts=f'{len(eval_tpl)} prompts ({eval_tpl.source})', stages_s={k: round(v, 1) for k, v in stages.items()}), figures=figures)
+                                         prompts=f'{len(eval_tpl)} prompts: {eval_tpl.source}', stages_s={k: round(v, 1) for k, v in stages.items()}), figures=figures)
     result.save(out)
     log.info('demo results written to %s', out)
     return result

@@ -222,9 +222,14 @@ def _hf_model(name, towers, revision=None):
     import transformers
     cfg = _hf_call(transformers.AutoConfig.from_pretrained, name, 'hf', revision=revision)
     cls = getattr(transformers, towers.get(cfg.model_type, 'AutoModel'))
-    with torch.random.fork_rng(devices=[]):   # weights missing from a checkpoint (an unused pooler, say) are initialised
-        torch.manual_seed(0)                   # the same way on every load, so fingerprints and cache keys stay stable
-        return _hf_call(cls.from_pretrained, name, 'hf', revision=revision)
+    bars = transformers.utils.logging.is_progress_bar_enabled()
+    if os.environ.get('FREEZE_ALIGN_NO_PROGRESS'): transformers.utils.logging.disable_progress_bar()
+    try:
+        with torch.random.fork_rng(devices=[]):   # weights missing from a checkpoint (an unused pooler, say) are initialised
+            torch.manual_seed(0)                   # the same way on every load, so fingerprints and cache keys stay stable
+            return _hf_call(cls.from_pretrained, name, 'hf', revision=revision)
+    finally:
+        if bars: transformers.utils.logging.enable_progress_bar()
 
 def _hf_image_transform(name, revision=None, image_size=None, resize_mode='shortest')->ImageTransform:
     "Build an `ImageTransform` from the model's own image processor config."

@@ -11,6 +11,7 @@ import argparse, json, re, shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+NBS = ROOT/'nbs'
 SITE_FILES = ['nbdev.yml', 'sidebar.yml', 'styles.css']
 NB_KEYS = {'cell_type', 'metadata', 'source', 'outputs', 'execution_count', 'id', 'attachments'}
 
@@ -43,6 +44,7 @@ def _clean_nb(nb:dict)->dict:
             fm = yaml.safe_load(src.strip().strip('-')) or {}
             c = {'cell_type': 'markdown', 'metadata': {}, 'source': f"# {fm.get('title', '')}\n\n*{fm.get('description', '')}*"}
         elif c['cell_type'] == 'markdown':
+            src = re.sub(r'\{\{<\s*include\s+(\S+)\s*>\}\}', lambda m: (NBS/m.group(1)).read_text(encoding='utf-8'), src)  # Quarto includes
             src = re.sub(r'\{target="_blank"\}', '', src)
             src = re.sub(r'\]\(([^)#]+?)\.ipynb(#[^)]*)?\)', lambda m: f'](' + re.sub(r'^\d+[a-z]?_', '', m.group(1).split('/')[-1]) + '.html' + (m.group(2) or '') + ')', src)
             c['source'] = src

@@ -5,7 +5,7 @@
 
 Hidden cells (`#| hide`) are dropped, `{{< include file.md >}}` shortcodes are inlined (the same files Quarto includes in
 the docs site), and links to notebooks are made relative to the repository root."""
-import argparse, json, re, sys
+import argparse, json, os, re, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,7 +19,7 @@ def _relink(md:str)->str:
     def fix(m):
         target = m.group(2)
         if re.match(r'^(https?:|#|/|mailto:)', target): return m.group(0)
-        return f'{m.group(1)}(nbs/{target})'
+        return f'{m.group(1)}({os.path.normpath("nbs/" + target)})'
     return re.sub(r'(!?\[[^\]]*\])\(([^)\s]+)\)', fix, md)
 
 def render(nb_path:Path=NBS/'index.ipynb')->str:
