@@ -314,7 +314,8 @@ def _score(f, rowwise:bool, x, y, boots:list, perms:list):
         # a bootstrap resample holds row i w_i times: its CKA follows from the data's Gram matrices K = XX^T, L = YY^T
         # and a few matrix-vector products, so the Gram matrices are built once (the value still comes from the
         # feature-space form); a permutation of Y's rows permutes L's rows and columns
-        k, l = x @ x.T, y @ y.T
+        xc, yc = x - x.mean(0), y - y.mean(0)   # CKA ignores a shift of all rows; centring first avoids cancellation in
+        k, l = xc @ xc.T, yc @ yc.T             # the weighted sums when features sit far from the origin (ReLU outputs)
         cka, bs = _resampled_cka(k, l, deb), []
         for i in boots:
             try: bs.append(cka(torch.bincount(torch.as_tensor(i), minlength=len(x)).to(k.dtype)))
