@@ -61,14 +61,14 @@ def load_pairs(data:str, # 'emoji', 'photos', a folder, a registry name or a hub
                n:int|None=None, # keep a random subset of this many images
                seed:int=0):
     "Image-caption pairs named on the command line."
-    from freeze_align import data as D
+    from freeze_align import data as D, hub as H
     if data == 'emoji': pairs = D.emoji_pairs()
     elif data == 'photos': pairs = D.photo_pairs()
     elif Path(data).expanduser().is_dir(): pairs = D.image_caption_folder(data)
-    elif data in D.HUB_DATASETS and D.HUB_DATASETS[data].task == 'retrieval': return D.retrieval_dataset(data, n=n, seed=seed)
-    elif '/' in data: pairs = D.from_hf_image_text(data)
+    elif data in H.HUB_DATASETS and H.HUB_DATASETS[data].task == 'retrieval': return H.retrieval_dataset(data, n=n, seed=seed)
+    elif '/' in data: pairs = H.from_hf_image_text(data)
     else: raise DataError(f"unknown data {data!r}: use 'emoji', 'photos', a folder of captioned images, a retrieval set "
-                          f"({', '.join(k for k, v in D.HUB_DATASETS.items() if v.task == 'retrieval')}) or a hub id")
+                          f"({', '.join(k for k, v in H.HUB_DATASETS.items() if v.task == 'retrieval')}) or a hub id")
     if n and n < pairs.n_images: pairs = pairs.subset(np.sort(np.random.default_rng(seed).permutation(pairs.n_images)[:n]))
     return pairs
 
@@ -144,7 +144,7 @@ def features(encoder:Param('encoder spec, e.g. zoo:minilm-l6', str),
     return f
 
 def _classification_sets()->list[str]:
-    from freeze_align.data import HUB_DATASETS
+    from freeze_align.hub import HUB_DATASETS
     return [k for k, v in HUB_DATASETS.items() if v.task == 'classification']
 
 # %% ../nbs/11_cli.ipynb #82a9d9b8

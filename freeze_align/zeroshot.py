@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np, torch
 import torch.nn.functional as F
 from .core import *
-from .data import (LabelledImages, HubDataset, classification_dataset, clip_benchmark_classnames, fashion_mnist,
-                               from_hf_classification, stratified_indices)
+from .data import LabelledImages, fashion_mnist, stratified_indices
+from .hub import HubDataset, classification_dataset, clip_benchmark_classnames, from_hf_classification
 from .results import *
 
 # %% auto #0
