@@ -302,7 +302,9 @@ def _resampled_cka(k, l, debiased:bool):
     kk, ll, kl = k * k, l * l, k * l
     def cka(w):
         hkl, hkk, hll = _weighted_hsic(kl, k, l, w, debiased), _weighted_hsic(kk, k, k, w, debiased), _weighted_hsic(ll, l, l, w, debiased)
-        if not min(hkk, hll) > 1e-12 * max(float((w @ (kk @ w))), 1e-300): raise DataError('a resample has a constant representation')
+        norm = float(w.sum() * (w.sum() - 3)) if debiased else 1.   # the debiased HSIC is divided by n(n-3)
+        for h, g in ((hkk, kk), (hll, ll)):   # each side against its own ‖K_w‖²: the two sides' scales are unrelated
+            if not h > 1e-12 * max(float(w @ (g @ w)) / norm, 1e-300): raise DataError('a resample has a constant representation')
         return max(-1., min(1., hkl / math.sqrt(hkk * hll)))
     return cka
 
