@@ -57,6 +57,16 @@ def _subsample(n:int, max_n:int|None, seed:int=0):
     return np.sort(np.random.default_rng(seed).choice(n, max_n, replace=False))
 
 # %% ../nbs/03_cka.ipynb #50f4b118
+def _add_gram(acc:torch.Tensor, a:torch.Tensor, panel:int=128)->torch.Tensor:
+    "Add aᵀa to the upper triangle of `acc` by row panels (about half the products of a full aᵀa); see `_symmetric`."
+    for i in range(0, a.shape[1], panel): acc[i:i+panel, i:].addmm_(a[:, i:i+panel].T, a[:, i:])
+    return acc
+
+def _symmetric(acc:torch.Tensor)->torch.Tensor:
+    "The full symmetric matrix from the upper triangle `_add_gram` filled (in place)."
+    acc.triu_()
+    return acc.add_(acc.triu(1).T)
+
 def _linear_stats(x, y, n:int, chunk:int, debiased:bool)->dict:
     "Float64 sums over row chunks that determine linear CKA (rows shifted by the first chunk's means)."
     s = {}
@@ -73,11 +83,12 @@ def _linear_stats(x, y, n:int, chunk:int, debiased:bool)->dict:
             if not torch.isfinite(cs).all():   # a NaN/inf anywhere makes its column sum non-finite: no full scan needed
                 check_finite(c, lbl); raise DataError(f'{lbl} holds values too large to sum in float64')
             s[k] += cs
-        s['xx'].addmm_(xc.T, xc); s['yy'].addmm_(yc.T, yc); s['xy'].addmm_(xc.T, yc)
+        _add_gram(s['xx'], xc); _add_gram(s['yy'], yc); s['xy'].addmm_(xc.T, yc)   # XᵀX, YᵀY are symmetric: half the work
         if debiased:
             a, b = xc.pow(2).sum(1), yc.pow(2).sum(1)
             s['aa'] += a @ a; s['bb'] += b @ b; s['ab'] += a @ b
             s['xa'].addmv_(xc.T, a); s['xb'].addmv_(xc.T, b); s['ya'].addmv_(yc.T, a); s['yb'].addmv_(yc.T, b)
+    s['xx'], s['yy'] = _symmetric(s['xx']), _symmetric(s['yy'])
     return s
 
 def _hsic(m, sp, sq, tp, tq, n:int, debiased:bool, pq=None, pb=None, qa=None)->float:
