@@ -48,7 +48,8 @@ def unit_block(x:np.ndarray)->torch.Tensor:
     return x / x.norm(dim=1, keepdim=True)
 
 def worker_ours(a):
-    from freeze_align.curation import score_captions, assign
+    from freeze_align.curation import score_captions
+    from freeze_align.balance import assign
     folder, marks = Path(a.folder), []
     pool = [Timed(s, marks) for s in load_pool(folder, a.shards, a.rows, a.dim)]
     P = np.load(folder/'protos.npy')

@@ -185,7 +185,8 @@ def curate(captions:Param('caption pool: .txt (one per line), .jsonl/.csv/.parqu
     "Concept-balanced curation of a caption pool, with a coverage report."
     from freeze_align.encoders import load_text_encoder
     from freeze_align.features import extract_features
-    from freeze_align.curation import concept_prototypes, score_captions, assign, metaclip_balance, coverage_report, dedup_captions
+    from freeze_align.curation import concept_prototypes, score_captions
+    from freeze_align.balance import assign, metaclip_balance, coverage_report, dedup_captions
     caps = _read_captions(captions, caption_column)
     if not caps: raise DataError(f'no captions in {captions}')
     names, enc = _concepts(concepts), load_text_encoder(encoder, device=device)
