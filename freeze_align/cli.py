@@ -96,7 +96,8 @@ def select(image:Param('image encoder specs, e.g. zoo:mobilenetv2 hf:facebook/di
     "Rank image x text encoder pairs by CKA on paired data, with confidence intervals and a heatmap."
     from freeze_align.encoders import load_image_encoder, load_text_encoder
     from freeze_align.features import extract_features
-    from freeze_align.cka import select_pair, group_mean
+    from freeze_align.cka import group_mean
+    from freeze_align.select import select_pair
     from freeze_align.demo import short_name
     ims, txs = _specs(image), _specs(text)
     if not ims or not txs: raise SpecError('give at least one --image and one --text encoder spec')

@@ -155,7 +155,8 @@ def run_demo(config:DemoConfig|None=None, # what to run (default: `DemoConfig()`
     "Pair selection, training, retrieval and zero-shot evaluation on real encoders and data; writes the results folder."
     from freeze_align.encoders import load_image_encoder, load_text_encoder
     from freeze_align.data import emoji_pairs, fashion_mnist
-    from freeze_align.cka import select_pair, group_mean, plot_vs_quality
+    from freeze_align.cka import group_mean
+    from freeze_align.select import select_pair, plot_vs_quality
     from freeze_align.retrieval import evaluate_retrieval
     from freeze_align.zeroshot import zero_shot_classifier, zero_shot_accuracy, default_templates, templates
     from freeze_align.results import embed_images, protocol_card

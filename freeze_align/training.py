@@ -8,91 +8,18 @@ import contextlib, dataclasses, json, math, os, random, time
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, torch
-import torch.nn.functional as F
 from .core import *
 from .projectors import AlignedModel
 from .loaders import *
+from .losses import *
+from .losses import _dist_on
 
 # %% auto #0
-__all__ = ['CHECKPOINT', 'STATE', 'gather_features', 'clip_loss', 'sigmoid_loss', 'contrastive_loss', 'warmup_cosine',
-           'TrainConfig', 'param_groups', 'save_checkpoint', 'load_checkpoint', 'recall_at_1', 'TrainResult', 'train']
+__all__ = ['CHECKPOINT', 'STATE', 'TrainConfig', 'param_groups', 'save_checkpoint', 'load_checkpoint', 'recall_at_1',
+           'TrainResult', 'train', 'gather_features', 'clip_loss', 'sigmoid_loss', 'contrastive_loss', 'warmup_cosine']
 
-# %% ../nbs/06_training.ipynb #b7e1a003
-def _dist_on()->bool:
-    import torch.distributed as dist
-    return dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1
-
-class _GatherWithGrad(torch.autograd.Function):
-    "all_gather whose backward sums the gradient over ranks and returns this rank's slice."
-    @staticmethod
-    def forward(ctx, x):
-        import torch.distributed as dist
-        ctx.rank, ctx.n = dist.get_rank(), len(x)
-        parts = [torch.empty_like(x) for _ in range(dist.get_world_size())]
-        dist.all_gather(parts, x.contiguous())
-        return torch.cat(parts)
-    @staticmethod
-    def backward(ctx, grad):
-        import torch.distributed as dist
-        grad = grad.contiguous().clone()
-        dist.all_reduce(grad)   # every rank's loss depends on every rank's rows
-        return grad[ctx.rank * ctx.n:(ctx.rank + 1) * ctx.n]
-
-def gather_features(x:torch.Tensor, # [b, D] this rank's rows (the same b on every rank)
-                    gather:bool=True, # False: keep the local rows (per-GPU negatives, as the reference)
-                   )->tuple[torch.Tensor, int]: # ([W·b, D] all rows, offset of this rank's rows)
-    "All ranks' rows, differentiable, and where this rank's rows start."
-    if not gather or not _dist_on(): return x, 0
-    import torch.distributed as dist
-    return _GatherWithGrad.apply(x), dist.get_rank() * len(x)
-
-# %% ../nbs/06_training.ipynb #b7e1a004
-def clip_loss(img:torch.Tensor, # [b, D] normalised image embeddings of this rank
-              txt:torch.Tensor, # [b, D] normalised text embeddings, row i pairs with img row i
-              logit_scale:torch.Tensor, # 0-dim, 1/τ
-              gather:bool=True, # negatives from all ranks (True) or this rank only
-             )->torch.Tensor: # 0-dim
-    "Symmetric InfoNCE (CLIP): mean of image->text and text->image cross-entropies."
-    all_img, off = gather_features(img, gather)
-    all_txt, _ = gather_features(txt, gather)
-    labels = torch.arange(len(img), device=img.device) + off
-    i2t, t2i = logit_scale * img @ all_txt.T, logit_scale * txt @ all_img.T
-    return (F.cross_entropy(i2t.float(), labels) + F.cross_entropy(t2i.float(), labels)) / 2
-
-def sigmoid_loss(img:torch.Tensor, # [b, D] normalised image embeddings of this rank
-                 txt:torch.Tensor, # [b, D] normalised text embeddings
-                 logit_scale:torch.Tensor, # 0-dim
-                 logit_bias:torch.Tensor, # 0-dim
-                 gather:bool=True, # negatives from all ranks (True) or this rank only
-                )->torch.Tensor: # 0-dim
-    "SigLIP's pairwise sigmoid loss, normalised by the number of images."
-    all_txt, off = gather_features(txt, gather)
-    logits = (logit_scale * img @ all_txt.T + logit_bias).float()
-    labels = -torch.ones_like(logits)
-    rows = torch.arange(len(img), device=logits.device)
-    labels[rows, rows + off] = 1
-    return -F.logsigmoid(labels * logits).sum() / len(img)
-
-def contrastive_loss(out:dict, # `AlignedModel.forward`'s output: image, text, logit_scale, logit_bias
-                     kind:str='clip', # 'clip' or 'sigmoid'
-                     gather:bool=True, # negatives from all ranks
-                    )->torch.Tensor:
-    "The model's loss on one batch."
-    if kind == 'sigmoid': return sigmoid_loss(out['image'], out['text'], out['logit_scale'], out['logit_bias'], gather)
-    return clip_loss(out['image'], out['text'], out['logit_scale'], gather)
-
-# %% ../nbs/06_training.ipynb #b7e1a008
-def warmup_cosine(step:int, # the step about to be taken, from 0
-                  total:int, # number of steps in the run
-                  lr:float, # peak learning rate
-                  warmup_steps:int=0, # linear warmup length
-                  warmup_lr:float=0., # learning rate at step 0
-                  min_lr:float=0., # learning rate at the last step
-                 )->float:
-    "Learning rate at `step`: linear warmup, then cosine decay to `min_lr`."
-    if step < warmup_steps: return warmup_lr + (lr - warmup_lr) * step / warmup_steps
-    t = (step - warmup_steps) / max(1, total - warmup_steps - 1)
-    return min_lr + 0.5 * (lr - min_lr) * (1 + math.cos(math.pi * min(t, 1.)))
+# %% ../nbs/06_training.ipynb #51c847b4
+_all_ = ['gather_features', 'clip_loss', 'sigmoid_loss', 'contrastive_loss', 'warmup_cosine']
 
 # %% ../nbs/06_training.ipynb #b7e1a012
 @dataclass
