@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 from .core import *
-from .data import ImageTextPairs, LabelledImages, stratified_indices, pre_caption
+from .pairs import ImageTextPairs, LabelledImages, stratified_indices, pre_caption
 
 # %% auto #0
 __all__ = ['HUB_DATASETS', 'MISSING_DATASETS', 'HFImages', 'from_hf_image_text', 'from_hf_classification', 'HubDataset',

@@ -119,12 +119,12 @@ class OnlinePairs(torch.utils.data.Dataset):
     def __repr__(self): return f'{type(self).__name__}({len(self)} pairs, {self.n_images} images)'
 
 class MemoryPairs(OnlinePairs):
-    "Pairs held by a `freeze_align.data.ImageTextPairs` (or built from lists of images and captions)."
+    "Pairs held by a `freeze_align.pairs.ImageTextPairs` (or built from lists of images and captions)."
     def __init__(self, images, # an `ImageTextPairs`, or a list of PIL images, arrays or paths
                  captions:list|None=None, # with a list of images: one string per caption
                  caption_to_image=None, # [n_captions] image index of each caption (default: 1:1)
                 ):
-        from freeze_align.data import ImageTextPairs
+        from freeze_align.pairs import ImageTextPairs
         self.data = images if isinstance(images, ImageTextPairs) else ImageTextPairs(images, captions, caption_to_image)
         self.n_images, self.caption_to_image = self.data.n_images, torch.as_tensor(self.data.caption_to_image)
     def raw_image(self, j): return self.data.image(j)
@@ -261,7 +261,7 @@ def _featurelike(x)->bool:
 
 def as_pairs(data)->CachedPairs|OnlinePairs:
     "Wrap training or evaluation data as `CachedPairs` or `OnlinePairs`."
-    from freeze_align.data import ImageTextPairs
+    from freeze_align.pairs import ImageTextPairs
     if isinstance(data, (CachedPairs, OnlinePairs)): return data
     if isinstance(data, ImageTextPairs): return MemoryPairs(data)
     if isinstance(data, (str, Path)): return TarPairs(data)

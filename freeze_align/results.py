@@ -47,7 +47,7 @@ class _Pixels(torch.utils.data.Dataset):
     def __init__(self, images, transform): self.images, self.transform = images, transform
     def __len__(self): return self.images.n_images if hasattr(self.images, 'n_images') else len(self.images)
     def __getitem__(self, i:int)->torch.Tensor:
-        from freeze_align.data import load_image
+        from freeze_align.pairs import load_image
         img = self.images.image(i) if hasattr(self.images, 'image') else self.images[i]
         return self.transform(img if isinstance(img, (str, Path, np.ndarray)) else load_image(img))
 

@@ -8,7 +8,7 @@ import math, re
 from pathlib import Path
 import numpy as np, torch
 from .core import *
-from .data import ImageTextPairs, pre_caption
+from .pairs import ImageTextPairs, pre_caption
 from .hub import retrieval_dataset, from_hf_image_text
 from .results import *
 

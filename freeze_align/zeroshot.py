@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np, torch
 import torch.nn.functional as F
 from .core import *
-from .data import LabelledImages, fashion_mnist, stratified_indices
+from .pairs import LabelledImages, stratified_indices
+from .data import fashion_mnist
 from .hub import HubDataset, classification_dataset, clip_benchmark_classnames, from_hf_classification
 from .results import *
 
