@@ -11,9 +11,9 @@ import numpy as np, torch
 
 # %% auto #0
 __all__ = ['FreezeAlignError', 'SpecError', 'ShapeError', 'DataError', 'MismatchError', 'OfflineError', 'MissingPackageError',
-           'require', 'cache_dir', 'atomic_write', 'fingerprint', 'file_sha256', 'resolve_dtype', 'default_device',
-           'autocast', 'seed_everything', 'dist_info', 'is_main_process', 'get_logger', 'progress', 'check_finite',
-           'as_matrix', 'masked_mean', 'EncoderOutput']
+           'require', 'cache_dir', 'atomic_write', 'fingerprint', 'jsonable', 'file_sha256', 'resolve_dtype',
+           'default_device', 'autocast', 'seed_everything', 'dist_info', 'is_main_process', 'get_logger', 'progress',
+           'check_finite', 'as_matrix', 'masked_mean', 'EncoderOutput']
 
 # %% ../nbs/00_core.ipynb #03a77977
 class FreezeAlignError(Exception):
@@ -77,7 +77,7 @@ def atomic_write(path:str|Path, # the final file
         raise
 
 # %% ../nbs/00_core.ipynb #f20394d7
-def _jsonable(o):
+def _canonical(o):
     if isinstance(o, Path): return str(o)
     if isinstance(o, torch.dtype): return str(o)
     if isinstance(o, (np.integer, np.floating)): return o.item()
@@ -89,8 +89,13 @@ def fingerprint(obj, # any JSON-able value (dicts, lists, strings, numbers, path
                 n:int=16, # hex characters to keep
                )->str:
     "A stable short sha256 of `obj` in canonical JSON form."
-    s = json.dumps(obj, sort_keys=True, default=_jsonable, separators=(',', ':'))
+    s = json.dumps(obj, sort_keys=True, default=_canonical, separators=(',', ':'))
     return hashlib.sha256(s.encode()).hexdigest()[:n]
+
+def jsonable(obj, # a value to write as JSON: dicts, lists, tuples, numbers, tensors, arrays, paths, dtypes, ...
+            )->object: # the same value as plain JSON types
+    "`obj` as plain JSON values: tensors, arrays and numpy scalars through `.tolist()`, tuples as lists, anything else as `str`."
+    return json.loads(json.dumps(obj, default=lambda v: v.tolist() if hasattr(v, 'tolist') else str(v)))
 
 def file_sha256(path:str|Path, # file to hash
                 chunk:int=1<<20, # bytes read at a time

@@ -20,8 +20,6 @@ __all__ = ['EXPORT_FORMAT', 'model_card', 'save_pretrained', 'from_pretrained', 
 EXPORT_FORMAT = 'freeze-align/1'
 _WEIGHTS, _CONFIG, _README = 'projectors.safetensors', 'config.json', 'README.md'
 
-def _jsonable(o): return json.loads(json.dumps(o, default=lambda v: v.tolist() if hasattr(v, 'tolist') else str(v)))
-
 def _encoder_rows(cfg:dict)->list[str]:
     rows = []
     for m in ('image', 'text'):
@@ -77,7 +75,7 @@ def save_pretrained(model:AlignedModel, # the model whose projectors to export
         if not cfg.get(f'{m}_encoder'): get_logger('export').warning('the model does not know its %s encoder: %s cannot name it, so loading will need it passed in', m, out)
     config = {**cfg, 'freeze_align': dict(format=EXPORT_FORMAT, version=freeze_align.__version__, weights=_WEIGHTS, weights_sha256=hashlib.sha256(blob).hexdigest(),
                                           n_params=sum(v.numel() for v in sd.values())),
-              'training': _jsonable(training) if training else None}
+              'training': jsonable(training) if training else None}
     with atomic_write(out/_WEIGHTS) as f: f.write(blob)
     with atomic_write(out/_CONFIG, 'w') as f: json.dump(config, f, indent=1)
     with atomic_write(out/_README, 'w') as f: f.write(model_card(config, repo or out.name, results))

@@ -255,7 +255,11 @@ def text_output(self:AlignedModel, texts)->EncoderOutput:
     if self.text_encoder is None: raise _no_encoder('text')
     return self.text_encoder(texts if isinstance(texts, dict) else list(texts))
 
-def _project(proj:nn.Module, out:EncoderOutput, normalize:bool, like:torch.Tensor)->torch.Tensor:
+def _encode(model:AlignedModel, modality:str, x, normalize:bool, bs:int)->torch.Tensor:
+    "Project one modality's inputs, in batches of `bs` when `x` is a long raw list."
+    if isinstance(x, (list, tuple)) and len(x) > bs:
+        return torch.cat([_encode(model, modality, x[i:i+bs], normalize, bs) for i in range(0, len(x), bs)])
+    out, proj, like = getattr(model, f'{modality}_output')(x), getattr(model, f'{modality}_projector'), model.log_logit_scale
     z = proj(out.to(device=like.device, dtype=like.dtype)).float()   # `like`: a model parameter (projectors may have none)
     return F.normalize(z, dim=-1) if normalize else z
 
@@ -265,9 +269,7 @@ def encode_image(self:AlignedModel, images, # PIL images/paths, pixels [B, 3, H,
                  bs:int=256, # raw lists longer than this are encoded in batches
                 )->torch.Tensor: # [B, D] float32
     "Joint-space embeddings of images."
-    if isinstance(images, (list, tuple)) and len(images) > bs:
-        return torch.cat([self.encode_image(images[i:i+bs], normalize, bs) for i in range(0, len(images), bs)])
-    return _project(self.image_projector, self.image_output(images), normalize, self.log_logit_scale)
+    return _encode(self, 'image', images, normalize, bs)
 
 @patch
 def encode_text(self:AlignedModel, texts, # strings, a tokenized dict, an `EncoderOutput` or features [B, d_t]
@@ -275,9 +277,7 @@ def encode_text(self:AlignedModel, texts, # strings, a tokenized dict, an `Encod
                 bs:int=256, # raw lists longer than this are encoded in batches
                )->torch.Tensor: # [B, D] float32
     "Joint-space embeddings of texts."
-    if isinstance(texts, (list, tuple)) and len(texts) > bs:
-        return torch.cat([self.encode_text(texts[i:i+bs], normalize, bs) for i in range(0, len(texts), bs)])
-    return _project(self.text_projector, self.text_output(texts), normalize, self.log_logit_scale)
+    return _encode(self, 'text', texts, normalize, bs)
 
 @patch
 def forward(self:AlignedModel, images, # anything `encode_image` takes (training passes `EncoderOutput`s)

@@ -132,10 +132,6 @@ def effective_precision(model, # the evaluated model
     if precision is None or model.device.type != 'cuda' or resolve_dtype(precision) == torch.float32: return 'fp32'
     return str(resolve_dtype(precision)).replace('torch.', '')
 
-def _jsonable(o):
-    "`o` with tensors, arrays, numpy scalars, paths and tuples turned into plain JSON values."
-    return json.loads(json.dumps(o, default=lambda v: v.tolist() if hasattr(v, 'tolist') else str(v)))
-
 def protocol_card(model=None, # the evaluated `AlignedModel` (None when only embeddings were given)
                   **protocol, # what the evaluation adds: task, dataset, split, prompts, recall definition, ...
                  )->dict:
@@ -152,7 +148,7 @@ def protocol_card(model=None, # the evaluated `AlignedModel` (None when only emb
             enc = cfg.get(f'{m}_encoder')
             card[f'{m}_encoder'] = None if enc is None else {**enc, 'fingerprint': fingerprint(enc)}
     card.update(protocol)
-    return _jsonable(card)
+    return jsonable(card)
 
 # %% ../nbs/06b_results.ipynb #r6b00015
 def result_filename(dataset:str, model:str, task:str, language:str|None=None)->str:
@@ -193,7 +189,7 @@ class EvalResult:
         "Write the result (metrics, card, details) as JSON, atomically."
         path = Path(path) if path is not None else cache_dir(None, 'results')
         if path.suffix != '.json': path = path/self.filename
-        with atomic_write(path, 'w') as f: json.dump(_jsonable(self.__dict__), f, indent=1, ensure_ascii=False)
+        with atomic_write(path, 'w') as f: json.dump(jsonable(self.__dict__), f, indent=1, ensure_ascii=False)
         return path
 
     @classmethod

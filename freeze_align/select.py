@@ -51,44 +51,49 @@ def _linear_kind(f)->bool|None:
     if isinstance(f, partial) and f.func is linear_cka and set(f.keywords) <= {'debiased'}: return bool(f.keywords.get('debiased', False))
     return None
 
-def _weighted_hsic(kl, k, l, w, debiased:bool)->float:
-    "HSIC of the resample that holds row i of the data w_i times, from the Gram matrices K, L and K∘L of the data."
-    n, kw, lw = w.sum(), k @ w, l @ w
-    if not debiased: return float(w @ (kl @ w) - 2 / n * (w * kw * lw).sum() + (w @ kw) * (w @ lw) / n**2)
-    kd, ld = k.diagonal(), l.diagonal()      # U-centring zeroes the diagonal of the resampled Gram matrices
-    tr = w @ (kl @ w) - (w * kd * ld).sum()
-    sk, sl = w @ kw - (w * kd).sum(), w @ lw - (w * ld).sum()
-    cross = (w * (kw - kd) * (lw - ld)).sum()
-    return float((tr + sk * sl / ((n - 1) * (n - 2)) - 2 / (n - 2) * cross) / (n * (n - 3)))
+def _weighted_hsic(t, aw, bw, ad, bd, w, debiased:bool)->float:
+    "HSIC of the resample holding row i w_i times, from t = wᵀ(A∘B)w, the products Aw, Bw and the diagonals of A, B."
+    n = w.sum()
+    if not debiased: return float(t - 2 / n * (w * aw * bw).sum() + (w @ aw) * (w @ bw) / n**2)
+    tr = t - (w * ad * bd).sum()             # U-centring zeroes the diagonal of the resampled Gram matrices
+    sa, sb = w @ aw - (w * ad).sum(), w @ bw - (w * bd).sum()
+    cross = (w * (aw - ad) * (bw - bd)).sum()
+    return float((tr + sa * sb / ((n - 1) * (n - 2)) - 2 / (n - 2) * cross) / (n * (n - 3)))
 
-def _resampled_cka(k, l, debiased:bool):
+def _resampled_cka(k, l, debiased:bool, kk=None):
     "A function of row counts w [n] giving the CKA of that resample, in O(n^2) per call instead of O(n d^2)."
-    kk, ll, kl = k * k, l * l, k * l
+    kk = k * k if kk is None else kk         # K∘K, passed in when only L changes (permutations)
+    ll, kl, kd, ld = l * l, k * l, k.diagonal(), l.diagonal()
     def cka(w):
-        hkl, hkk, hll = _weighted_hsic(kl, k, l, w, debiased), _weighted_hsic(kk, k, k, w, debiased), _weighted_hsic(ll, l, l, w, debiased)
+        kw, lw, tkk, tll = k @ w, l @ w, w @ (kk @ w), w @ (ll @ w)   # the five matrix-vector products, each once
+        hkl = _weighted_hsic(w @ (kl @ w), kw, lw, kd, ld, w, debiased)
+        hkk, hll = _weighted_hsic(tkk, kw, kw, kd, kd, w, debiased), _weighted_hsic(tll, lw, lw, ld, ld, w, debiased)
         norm = float(w.sum() * (w.sum() - 3)) if debiased else 1.   # the debiased HSIC is divided by n(n-3)
-        for h, g in ((hkk, kk), (hll, ll)):   # each side against its own ‖K_w‖²: the two sides' scales are unrelated
-            if not h > 1e-12 * max(float(w @ (g @ w)) / norm, 1e-300): raise DataError('a resample has a constant representation')
+        for h, t in ((hkk, tkk), (hll, tll)):   # each side against its own ‖K_w‖² = wᵀ(K∘K)w: the two sides' scales are unrelated
+            if not h > 1e-12 * max(float(t) / norm, 1e-300): raise DataError('a resample has a constant representation')
         return max(-1., min(1., hkl / math.sqrt(hkk * hll)))
     return cka
 
 # %% ../nbs/03a_select.ipynb #0ebc6f2d
-def _score(f, rowwise:bool, x, y, boots:list, perms:list):
-    "Value, bootstrap replicates and permutation-null values of one metric on one pair."
+def _score(f, rowwise:bool, x, y, boots:list, perms:list, grams:dict):
+    "Value, bootstrap replicates and permutation-null values of one metric on one pair (`grams`: that pair's Gram cache)."
     rep = lambda xi, yi: float(f(xi, yi))
     deb = _linear_kind(f)
     if deb is not None and (boots or perms) and len(x) <= GRAM_MAX_N:
         # a bootstrap resample holds row i w_i times: its CKA follows from the data's Gram matrices K = XX^T, L = YY^T
         # and a few matrix-vector products, so the Gram matrices are built once (the value still comes from the
         # feature-space form); a permutation of Y's rows permutes L's rows and columns
-        xc, yc = x - x.mean(0), y - y.mean(0)   # CKA ignores a shift of all rows; centring first avoids cancellation in
-        k, l = xc @ xc.T, yc @ yc.T             # the weighted sums when features sit far from the origin (ReLU outputs)
-        cka, bs = _resampled_cka(k, l, deb), []
+        if not grams:   # built once per pair, shared by the biased and debiased metrics
+            xc, yc = x - x.mean(0), y - y.mean(0)   # CKA ignores a shift of all rows; centring first avoids cancellation
+            k = xc @ xc.T                           # in the weighted sums when features sit far from the origin (ReLU outputs)
+            grams.update(k=k, l=yc @ yc.T, kk=k * k)
+        k, l, kk = grams['k'], grams['l'], grams['kk']
+        cka, bs = _resampled_cka(k, l, deb, kk), []
         for i in boots:
             try: bs.append(cka(torch.bincount(torch.as_tensor(i), minlength=len(x)).to(k.dtype)))
             except DataError as e: _log.warning(f'bootstrap resample skipped: {e}')
         ones = torch.ones(len(x), dtype=k.dtype)
-        return rep(x, y), bs, [_resampled_cka(k, l[p][:, p], deb)(ones) for p in perms]
+        return rep(x, y), bs, [_resampled_cka(k, l[p][:, p], deb, kk)(ones) for p in perms]
     if rowwise:
         per_row = f(x, y, reduce=False)
         val, bs = float(per_row.mean()), [float(per_row[i].mean()) for i in boots]
@@ -121,9 +126,9 @@ def select_pair(image_feats:dict, # {name: [n, d] image features}, rows paired w
     boots, perms = [rng.integers(0, n, n) for _ in range(n_boot)], [rng.permutation(n) for _ in range(n_perm)]
     rows, reps, lo_q = [], [], (1 - ci) / 2 * 100
     for im, tx in progress([(i, t) for i in image_feats for t in text_feats], desc='pairs'):
-        r = dict(image=im, text=tx)
+        r, grams = dict(image=im, text=tx), {}
         for m, f in fs.items():
-            val, bs, null = _score(f, m in _ROWWISE, feats['img', im], feats['txt', tx], boots, perms)
+            val, bs, null = _score(f, m in _ROWWISE, feats['img', im], feats['txt', tx], boots, perms, grams)
             bs = np.array(bs) - (np.mean(bs) - val) if bs else bs   # remove the bootstrap bias (see the prose)
             r[m] = val
             if len(bs): r[m+'_lo'], r[m+'_hi'] = np.percentile(bs, [lo_q, 100 - lo_q]).tolist()

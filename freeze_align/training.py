@@ -230,14 +230,12 @@ def _optimise(model, ddp, img:EncoderOutput, txt:EncoderOutput, opt, scaler, cfg
     return lv, gn.item()
 
 # %% ../nbs/06_training.ipynb #b7e1a029
-def _jsonable(x): return json.loads(json.dumps(x, default=str))
-
 def _check_fits(model:AlignedModel, pairs, cfg:TrainConfig):
     if pairs.kind == 'cached':
         di, dt = pairs.dims
         if (di, dt) != (model.image_projector.d_in, model.text_projector.d_in):
             raise ShapeError(f'the cached features have widths image {di}, text {dt} but the projectors expect image {model.image_projector.d_in}, text {model.text_projector.d_in}')
-        known = {m: _jsonable(c) for m, c in pairs.encoder_configs.items()}
+        known = {m: jsonable(c) for m, c in pairs.encoder_configs.items()}
         if known: model.check_compatible({**model.config, **{f'{m}_encoder': c for m, c in known.items()}}, 'cached features')
         for m, c in known.items():
             if getattr(model, f'{m}_encoder') is None: model.encoder_configs.setdefault(m, c)   # the checkpoint will name them
@@ -282,8 +280,8 @@ def _resume(out:Path, model, opt, scaler, cfg:TrainConfig, pairs, rank:int, worl
     model.check_compatible(state['model_config'], f'checkpoint in {out}')
     model.load_projector_state_dict(state['model'])
     opt.load_state_dict(state['optimizer']); scaler.load_state_dict(state['scaler'])
-    old, new = state['train_config'], _jsonable(dataclasses.asdict(cfg))
-    changed = sorted(k for k in new if _jsonable(old.get(k)) != new[k])
+    old, new = state['train_config'], jsonable(dataclasses.asdict(cfg))
+    changed = sorted(k for k in new if jsonable(old.get(k)) != new[k])
     if changed and rank == 0: log.warning('resuming %s with changed settings: %s', out, ', '.join(f'{k} {old.get(k)} -> {new[k]}' for k in changed))
     d = state['data']
     if (d['n_pairs'], d['batch_size'], d['seed']) != (len(pairs), cfg.batch_size, cfg.seed) and rank == 0:
@@ -354,7 +352,7 @@ def train(model:AlignedModel, # the model; only its projectors and temperature t
         if rank != 0 or out is None: return
         e, k = plan.position(step)
         save_checkpoint(out, model, dict(step=step, optimizer=opt.state_dict(), scaler=scaler.state_dict(), rng=rngs, history=hist, evals=evals,
-                                         train_config=_jsonable(dataclasses.asdict(cfg)),
+                                         train_config=jsonable(dataclasses.asdict(cfg)),
                                          data=dict(n_pairs=len(pairs), batch_size=cfg.batch_size, seed=cfg.seed, world=world, epoch=e, batch=k)))
         saved = step
 
@@ -392,4 +390,4 @@ def train(model:AlignedModel, # the model; only its projectors and temperature t
     model.eval()
     return TrainResult(hist['loss'], hist['lr'], hist['logit_scale'], hist['grad_norm'], evals, step, start, elapsed,
                        (step - start) * cfg.batch_size / max(elapsed, 1e-9), str(out/CHECKPOINT) if out is not None and rank == 0 else None,
-                       _jsonable(dataclasses.asdict(cfg)))
+                       jsonable(dataclasses.asdict(cfg)))
