@@ -16,7 +16,9 @@ py_versions = '3.10 3.11 3.12 3.13'.split()
 lic = licenses[cfg['license'].lower()]
 min_python = cfg['min_python']
 requirements = cfg.get('requirements', '').split()
-dev_requirements = cfg.get('dev_requirements', '').split()
+# `extras_<name> = ...` keys are the extras `freeze-align[<name>]`; `[dev]` is the dev stack plus every extra
+extras = {k[len('extras_'):]: v.split() for k, v in cfg.items() if k.startswith('extras_')}
+extras['dev'] = cfg.get('dev_requirements', '').split() + sorted({r for v in extras.values() for r in v})
 readme = Path(__file__).parent/'README.md'
 # drop markdown image links that only resolve inside the repo from the PyPI description
 long_description = re.sub(r'!\[[^\]]*\]\((?!https?://)[^)]*\)', '', readme.read_text(encoding='utf-8')) if readme.exists() else cfg['description']
@@ -34,7 +36,7 @@ setuptools.setup(
     packages=setuptools.find_packages(include=[cfg['lib_name'], cfg['lib_name'] + '.*']),
     include_package_data=True,
     install_requires=requirements,
-    extras_require={'dev': dev_requirements},
+    extras_require=extras,
     python_requires='>=' + min_python,
     long_description=long_description,
     long_description_content_type='text/markdown',

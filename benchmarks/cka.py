@@ -3,7 +3,7 @@
     python benchmarks/cka.py            # the full run: n = 1k, 2k, 5k side by side; 100k and 1M ours alone (~10 min on 2 cores)
     python benchmarks/cka.py --quick    # a smoke run with small sizes (a few minutes)
 
-The reference (method.md §2.1) forms K = XXᵀ and L = YYᵀ and centres them with the dense n×n matrix H = I − 11ᵀ/n,
+The reference code (its `alignment/utils.py`) forms K = XXᵀ and L = YYᵀ and centres them with the dense n×n matrix H = I − 11ᵀ/n,
 HSIC(K, L) = Σ (HKH)∘(HLH), CKA = HSIC(K, L) / √(HSIC(K, K) HSIC(L, L)), three HSIC calls as in its code: O(n³) time
 and O(n²) memory. Ours sums XᵀX, YᵀY, XᵀY and column sums over row chunks in float64: O(n·d²) time, O(d²) memory.
 Both run in torch float64 on the CPU with torch's default threads. The 1M-row case reads float16 files written in
@@ -14,7 +14,7 @@ import numpy as np
 # have run, because on Linux a child's ru_maxrss starts from its parent's peak at exec.
 
 def reference_cka(x, y):
-    "CKA with the dense centring matrix, written as method.md §2.1 describes the reference code."
+    "CKA with the dense centring matrix, as the reference code computes it."
     import torch
     n = len(x)
     H = torch.eye(n, dtype=torch.float64) - torch.ones(n, n, dtype=torch.float64) / n

@@ -11,8 +11,9 @@ allocated through Python's allocator.) Per encoder: the time to build its checkp
 preprocessed batches (preprocessing and tokenisation excluded): images/s at the encoder's default resolution and at
 112 px (scikit-image photos, batches of 16), texts/s for 256 captions of 4-20 words (batches of 64). Each throughput
 is the best of 3 timed rounds of at least `--seconds` / 3 seconds, after one warm-up batch, and is measured with 1
-torch thread and with `nproc` threads: on a shared machine whose other jobs keep the cores busy, torch's
-multi-threaded kernels can run several times slower than one thread (the threads wait for each other).
+torch thread and with `nproc` threads, measured side by side in the same process; the last column is the ratio of
+each row's throughput to the first thread count's (on a shared machine whose other jobs keep the cores busy, torch's
+multi-threaded kernels can run several times slower than one thread: the threads wait for each other).
 """
 import argparse, datetime, json, os, resource, subprocess, sys, tempfile, time
 from pathlib import Path
@@ -44,7 +45,8 @@ def child(a):
     "Measure one encoder in this process and print one JSON line."
     import torch
     import transformers, timm                         # imported up front so that the base RSS includes them
-    from freeze_align.encoders import load_image_encoder, load_text_encoder, ImageTransform
+    from freeze_align.encoders import load_image_encoder, load_text_encoder
+    from freeze_align.frozen import ImageTransform
     from freeze_align.zoo import ZOO, materialize, resolve_zoo, _HASHED
     base = rss_mb()
     entry = ZOO[a.child]
@@ -102,12 +104,14 @@ def main():
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
     print(f"zoo encoders on CPU, {start:%Y-%m-%d %H:%M}, nproc={os.cpu_count()}, "
           f"load average {load0:.1f} at start, {os.getloadavg()[0]:.1f} at end; builds {'warm (sha256 check only)' if a.warm else 'from scratch'}")
-    head = f"{'encoder':<19}{'dim':>5}{'build s':>9}{'load s':>8}{'base RSS MB':>13}{'peak RSS MB':>13}{'threads':>9}{'px':>5}{'img/s@px':>10}{'img/s@112':>11}{'texts/s':>9}"
+    head = f"{'encoder':<19}{'dim':>5}{'build s':>9}{'load s':>8}{'base RSS MB':>13}{'peak RSS MB':>13}{'threads':>9}{'px':>5}{'img/s@px':>10}{'img/s@112':>11}{'texts/s':>9}{'vs first':>10}"
     print(head); print('-' * len(head))
     for r in rows:
+        main_key = 'img_per_s' if r['modality'] == 'image' else 'txt_per_s'
+        base = r[str(a.threads[0])][main_key]
         for i, th in enumerate(a.threads):
             m = r[str(th)]
             left = f"{r['name']:<19}{r['dim']:>5}{r['build_s']:>9.1f}{r['load_s']:>8.1f}{r['base_rss_mb']:>13.0f}{r['peak_rss_mb']:>13.0f}" if i == 0 else ' ' * 67
-            print(f"{left}{th:>9}{fmt(r.get('res_px'), '{}'):>5}{fmt(m.get('img_per_s')):>10}{fmt(m.get('img112_per_s')):>11}{fmt(m.get('txt_per_s')):>9}")
+            print(f"{left}{th:>9}{fmt(r.get('res_px'), '{}'):>5}{fmt(m.get('img_per_s')):>10}{fmt(m.get('img112_per_s')):>11}{fmt(m.get('txt_per_s')):>9}{fmt(m[main_key] / base, '{:.2f}x'):>10}")
 
 if __name__ == '__main__': main()

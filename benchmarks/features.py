@@ -132,7 +132,7 @@ def child_write(root, n):
                 bytes=f.manifest['bytes'], shards=len(f.cls.shards), base_anon=base_anon)
 
 def child_read(path):
-    from freeze_align.features import Features, ShardedArray
+    from freeze_align.store import Features, ShardedArray
     base, base_anon = status_kb('VmRSS') / 1024, status_kb('RssAnon') / 1024
     rng = np.random.default_rng(0)
     idx = [rng.integers(0, 1 << 62, 1024) for _ in range(300)]

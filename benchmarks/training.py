@@ -2,7 +2,7 @@
 
     python benchmarks/training.py                    # MobileNetV2 + all-MiniLM-L6-v2 from the offline zoo
     python benchmarks/training.py --encoders tiny    # tiny random-init encoders (no zoo needed)
-    python benchmarks/training.py --device cuda      # on a GPU: bf16 autocast, bigger batches
+    python benchmarks/training.py --device cuda      # on a GPU: bf16 autocast (fp16 where the GPU has no native bf16), bigger batches
 
 Each path trains the same `AlignedModel` (same encoders, same projectors) for a few steps in a fresh process, so its
 peak memory is its own: resident set size on CPU, `torch.cuda.max_memory_allocated` on GPU. Throughput is pairs per
@@ -15,7 +15,8 @@ os.environ.setdefault('HF_HUB_DISABLE_PROGRESS_BARS', '1'); os.environ.setdefaul
 os.environ['FREEZE_ALIGN_NO_PROGRESS'] = '1'
 
 def _encoders(kind:str, device:str, tmp:Path):
-    from freeze_align.encoders import load_image_encoder, load_text_encoder, make_tiny_hf_image, make_tiny_text
+    from freeze_align.encoders import load_image_encoder, load_text_encoder
+    from freeze_align.testing import make_tiny_hf_image, make_tiny_text
     if kind == 'tiny':
         if not (tmp/'img').exists(): make_tiny_hf_image(tmp/'img', dim=64, image_size=56); make_tiny_text(tmp/'txt', dim=64)
         return load_image_encoder(f'hf:{tmp/"img"}', device=device), load_text_encoder(f'hf:{tmp/"txt"}', device=device)
@@ -44,7 +45,7 @@ def _run(path:str, args, tmp:str, stores:dict, out):
     from freeze_align.core import seed_everything
     from freeze_align.features import Features
     from freeze_align.loaders import CachedPairs
-    from freeze_align.projectors import AlignedModel
+    from freeze_align.model import AlignedModel
     from freeze_align.training import TrainConfig, train
     if args.threads: torch.set_num_threads(args.threads)   # before loading: the encoders' weight digests are sums whose rounding follows the thread count
     ienc, tenc = _encoders(args.encoders, args.device, Path(tmp))
@@ -57,11 +58,11 @@ def _run(path:str, args, tmp:str, stores:dict, out):
     before, stamps = _rss_mb(), []
     cfg = TrainConfig(batch_size=args.batch_size, steps=steps, warmup_steps=1, num_workers=args.workers, precision='bf16',
                       save_every=None, log_every=10**9, seed=0)
-    train(model, data, cfg, callbacks=[lambda info: stamps.append(time.perf_counter())], device=args.device)
+    res = train(model, data, cfg, callbacks=[lambda info: stamps.append(time.perf_counter())], device=args.device)
     rate = (len(stamps) - 1) * args.batch_size / (stamps[-1] - stamps[0])
     gpu = torch.cuda.max_memory_allocated() / 2**20 if args.device == 'cuda' else None
     out.put(dict(path=path, rate=rate, rss_before=before, rss_peak=_rss_mb(), gpu_peak=gpu, trainable=model.n_trainable(),
-                 specs=(ienc.spec, tenc.spec)))
+                 specs=(ienc.spec, tenc.spec), precision=res.precision))
 
 def _extract(args, tmp:str, out):
     "Extract pooled and token features of the benchmark data once (the cached path's one-off cost)."
@@ -122,7 +123,7 @@ def main():
           f'load average {os.getloadavg()[0]:.1f} at the end; torch {torch.__version__}')
     print(f'encoders: {args.encoders} ({rows[0]["specs"][0]} + {rows[0]["specs"][1]}); projectors: {rows[0]["trainable"]:,} trainable parameters, dim {args.dim}')
     print(f'batch {args.batch_size}; {args.steps} steps online, {args.steps * args.cached_factor} cached (pairs/s over all steps but the first, '
-          f'best of {args.repeats} interleaved runs); online: augmentation on, {args.workers} workers; {"bf16 autocast" if gpu else "fp32"}; '
+          f'best of {args.repeats} interleaved runs); online: augmentation on, {args.workers} workers; precision {rows[0]["precision"]}; '
           f'torch threads: {args.threads or torch.get_num_threads()}')
     hdr = f'{"path":<16}{"pairs/s":>10}{"x online":>10}{"RSS before (MB)":>17}{"RSS peak (MB)":>15}' + (f'{"GPU peak (MB)":>15}' if gpu else '')
     print(hdr); print('-' * len(hdr))

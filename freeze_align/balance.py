@@ -9,7 +9,8 @@ from itertools import chain
 from pathlib import Path
 import numpy as np, torch
 from .core import DataError, MismatchError, ShapeError, SpecError, as_matrix, atomic_write, require
-from .curation import Prototypes, TopK, _as_protos, _collect, concept_prototypes, embed_items, score_captions
+from fastcore.basics import patch
+from .curation import Prototypes, TopK, _as_protos, _collect, concept_prototypes, embed_items, merge_topk, score_captions
 
 # %% auto #0
 __all__ = ['Curated', 'assign', 'dedup_captions', 'curate_dataset', 'match_concepts', 'metaclip_balance', 'gini', 'norm_entropy',
@@ -34,35 +35,44 @@ class Curated:
     def counts(self)->np.ndarray:
         "[C] captions per concept."
         return np.bincount(self.concept, minlength=len(self.names))
-    def to_dict(self)->dict:
-        "The columns as numpy arrays, with concept names spelled out."
-        return {'idx': self.idx, 'concept': np.asarray(self.names, object)[self.concept], 'concept_id': self.concept, 'score': self.score}
-    def to_parquet(self, path:str|Path, # the parquet file to write
-                  )->Path:
-        "Write the table to a parquet file (atomically)."
-        pa, pq = require('pyarrow'), require('pyarrow.parquet', 'pyarrow')
-        with atomic_write(path) as f: pq.write_table(pa.table({k: list(v) if k == 'concept' else v for k, v in self.to_dict().items()}), f)
-        return Path(path)
-    def _repr_markdown_(self):
-        c, head = self.counts(), self.to_dict()
-        rows = '\n'.join(f'| {i} | {n} | {s:.4f} |' for i, n, s in zip(*(head[k][:8] for k in ('idx', 'concept', 'score'))))
-        return (f"**Curated** ({self.method or 'unnamed'}): {len(self):,} captions{f' of {self.n_pool:,}' if self.n_pool else ''}, "
-                f"{(c > 0).sum()}/{len(c)} concepts covered\n\n| idx | concept | score |\n|---|---|---|\n{rows}" + ('\n| … | | |' if len(self) > 8 else ''))
+
+# %% ../nbs/04b_balance.ipynb #b2f0c005
+@patch
+def to_dict(self:Curated)->dict:
+    "The columns as numpy arrays, with concept names spelled out."
+    return {'idx': self.idx, 'concept': np.asarray(self.names, object)[self.concept], 'concept_id': self.concept, 'score': self.score}
+
+# %% ../nbs/04b_balance.ipynb #b2f0c006
+@patch
+def to_parquet(self:Curated, path:str|Path, # the parquet file to write
+              )->Path:
+    "Write the table to a parquet file (atomically)."
+    pa, pq = require('pyarrow'), require('pyarrow.parquet', 'pyarrow')
+    with atomic_write(path) as f: pq.write_table(pa.table({k: list(v) if k == 'concept' else v for k, v in self.to_dict().items()}), f)
+    return Path(path)
+
+# %% ../nbs/04b_balance.ipynb #b2f0c009
+@patch
+def _repr_markdown_(self:Curated):
+    c, head = self.counts(), self.to_dict()
+    rows = '\n'.join(f'| {i} | {n} | {s:.4f} |' for i, n, s in zip(*(head[k][:8] for k in ('idx', 'concept', 'score'))))
+    return (f"**Curated** ({self.method or 'unnamed'}): {len(self):,} captions{f' of {self.n_pool:,}' if self.n_pool else ''}, "
+            f"{(c > 0).sum()}/{len(c)} concepts covered\n\n| idx | concept | score |\n|---|---|---|\n{rows}" + ('\n| … | | |' if len(self) > 8 else ''))
 
 # %% ../nbs/04b_balance.ipynb #2b0a44f8
-def assign(topk:TopK, # the (merged) candidates of every concept
+def assign(topk:TopK, # the candidates of every concept over the whole pool (merge ranks' parts with `merge_topk`)
            per_concept:int=2000, # at most this many captions per concept
            order:str='kth', # who chooses first: lowest K-th best score ('kth') or lowest mean top-K score ('mean')
            threshold:float|None=None, # drop candidates scoring below this
+           partial:bool=False, # accept a `TopK` that misses shards of the pool (one rank's part)
           )->Curated:
     "Rare-first, deduplicated assignment of captions to concepts (Maniparambil et al. 2025, §3)."
     if order not in ('kth', 'mean'): raise SpecError(f"order must be 'kth' or 'mean', got {order!r}")
     if per_concept < 1: raise SpecError(f'per_concept must be at least 1, got {per_concept}')
-    topk = topk.sort()
-    S, I = topk.scores.numpy(), topk.idx.numpy()
-    C, K = S.shape
+    topk = (topk if partial else topk.require_complete('assign')).sort()
+    S, I = topk.scores.cpu().numpy(), topk.idx.cpu().numpy()
     label = f'prototype top-K (k={topk.k:,}, {per_concept:,}/concept)'
-    if K == 0: return Curated([], [], [], topk.names, topk.n, label, per_concept)
+    if S.shape[1] == 0: return Curated([], [], [], topk.names, topk.n, label, per_concept)
     rare = S[:, -1] if order == 'kth' else S.astype(np.float64).mean(1)
     taken, out = np.zeros(int(I.max()) + 1, bool), []     # one byte per pool row
     for c in np.argsort(rare, kind='stable'):
@@ -84,6 +94,49 @@ def dedup_captions(captions:list[str], # N captions (None entries are dropped)
         if key not in seen: seen.add(key); keep.append(i)
     return np.asarray(keep, np.int64)
 
+# %% ../nbs/04b_balance.ipynb #b2f0c014
+def _prototypes_for(concepts, prototypes, encoder, templates, bs:int)->Prototypes:
+    "The prototypes `curate_dataset` scores against: given, or built from `concepts` with `encoder`."
+    if isinstance(prototypes, Prototypes): return prototypes
+    if prototypes is not None: return _as_protos(prototypes, None if concepts is None else list(concepts))
+    if concepts is not None and encoder is not None: return concept_prototypes(concepts, encoder, templates=templates, bs=bs)
+    raise SpecError('give `prototypes`, or `concepts` together with an `encoder` to embed them')
+
+# %% ../nbs/04b_balance.ipynb #b2f0c015
+def _caption_embeddings(n:int, caps:list, rows:np.ndarray, embeddings, encoder, bs:int):
+    "[len(rows), d] embeddings of the kept captions: rows of `embeddings` (any device), or embedded with `encoder`."
+    if embeddings is not None:
+        if len(embeddings) != n: raise ShapeError(f'{len(embeddings)} embeddings for {n} dataset rows')
+        emb = as_matrix(embeddings, 'caption embeddings')
+        return emb[torch.from_numpy(rows).to(emb.device)]
+    if encoder is not None: return embed_items(encoder, [caps[i] for i in rows], 'text', bs)
+    raise SpecError('give `embeddings` or an `encoder` for the captions')
+
+# %% ../nbs/04b_balance.ipynb #b2f0c016
+def _whole_pool(top:TopK, out)->TopK:
+    "`top` if it covers the pool, else the merge of every rank's file in `out`, else a `DataError` saying what to do."
+    if top.complete: return top
+    if out is not None:
+        try: return merge_topk(out)
+        except DataError: pass                       # another rank has not written its part yet
+    raise DataError(f'curate_dataset scored only part of the pool ({top!r}): it ran as one rank of several (RANK and '
+                    'WORLD_SIZE are set). Run it in one process (pass rank=0, world_size=1), or pass out=<folder> and call it '
+                    'again once every rank has written its part, or score with score_captions(..., out=folder) on every rank '
+                    'and then assign(merge_topk(folder))')
+
+# %% ../nbs/04b_balance.ipynb #b2f0c017
+def _with_columns(ds, rows:np.ndarray, cur:Curated, names:list[str], save):
+    "The kept rows of `ds` in dataset order with `concept` and `score` columns, saved if asked."
+    o = np.argsort(rows[cur.idx], kind='stable')
+    dsu = require('datasets.utils', 'datasets')
+    quiet = dsu.are_progress_bars_disabled(); dsu.disable_progress_bars()    # the library shows no third-party bars
+    try:
+        res = ds.select(rows[cur.idx][o]).add_column('concept', [names[c] for c in cur.concept[o]]).add_column('score', cur.score[o].tolist())
+        if save is not None: res.to_parquet(str(save)) if str(save).endswith('.parquet') else res.save_to_disk(str(save))
+    finally:
+        if not quiet: dsu.enable_progress_bars()
+    return res
+
 # %% ../nbs/04b_balance.ipynb #1576ab1a
 def curate_dataset(ds, # a `datasets.Dataset` with a caption column
                    concepts=None, # concept names or dict concept -> texts, embedded with `encoder` (unless `prototypes`)
@@ -99,36 +152,22 @@ def curate_dataset(ds, # a `datasets.Dataset` with a caption column
                    save:str|Path|None=None, # write the result: a folder (`save_to_disk`) or a `.parquet` file
                    templates:list[str]|None=None, # templates for concept texts (see `concept_prototypes`)
                    bs:int=256, # encoder batch size
-                   **kwargs, # passed to `score_captions` (`chunk`, `device`, `dtype`, `out`)
+                   **kwargs, # passed to `score_captions` (`chunk`, `device`, `dtype`, `out`, `rank`, `world_size`)
                   ):
     "Filter a caption dataset down to a concept-balanced subset, with `concept` and `score` columns."
     if caption_column not in ds.column_names: raise SpecError(f'no column {caption_column!r} in the dataset (columns: {ds.column_names})')
     if clash := {'concept', 'score'} & set(ds.column_names): raise SpecError(f'the dataset already has column(s) {sorted(clash)}: rename them first')
     caps = ds[caption_column]
     rows = dedup_captions(caps) if dedup else np.arange(len(ds))
-    if isinstance(prototypes, Prototypes): P = prototypes
-    elif prototypes is not None: P = _as_protos(prototypes, None if concepts is None else list(concepts))
-    elif concepts is not None and encoder is not None: P = concept_prototypes(concepts, encoder, templates=templates, bs=bs)
-    else: raise SpecError('give `prototypes`, or `concepts` together with an `encoder` to embed them')
-    if embeddings is not None:
-        if len(embeddings) != len(ds): raise ShapeError(f'{len(embeddings)} embeddings for {len(ds)} dataset rows')
-        emb = as_matrix(embeddings, 'caption embeddings')[torch.from_numpy(rows)]
-    elif encoder is not None: emb = embed_items(encoder, [caps[i] for i in rows], 'text', bs)
-    else: raise SpecError('give `embeddings` or an `encoder` for the captions')
-    cur = assign(score_captions(emb, P, k=k, **kwargs), per_concept, order, threshold)
-    o = np.argsort(rows[cur.idx], kind='stable')
-    dsu = require('datasets.utils', 'datasets')
-    quiet = dsu.are_progress_bars_disabled(); dsu.disable_progress_bars()    # the library shows no third-party bars
-    try:
-        res = ds.select(rows[cur.idx][o]).add_column('concept', [P.names[c] for c in cur.concept[o]]).add_column('score', cur.score[o].tolist())
-        if save is not None: res.to_parquet(str(save)) if str(save).endswith('.parquet') else res.save_to_disk(str(save))
-    finally:
-        if not quiet: dsu.enable_progress_bars()
-    return res
+    P = _prototypes_for(concepts, prototypes, encoder, templates, bs)
+    emb = _caption_embeddings(len(ds), caps, rows, embeddings, encoder, bs)
+    top = _whole_pool(score_captions(emb, P, k=k, **kwargs), kwargs.get('out'))
+    return _with_columns(ds, rows, assign(top, per_concept, order, threshold), P.names, save)
 
 # %% ../nbs/04b_balance.ipynb #e12830ac
 def _words(s:str)->tuple[str, ...]: return tuple(re.sub(r'[\W_]+', ' ', str(s).casefold()).split())
 
+# %% ../nbs/04b_balance.ipynb #b2f0c022
 def match_concepts(captions:list[str], # N captions
                    concepts:list[str], # C concept names
                   )->list[list[int]]: # per caption, the ids of the concepts it mentions (sorted)
@@ -145,6 +184,20 @@ def match_concepts(captions:list[str], # N captions
         res.append(sorted(hit))
     return res
 
+# %% ../nbs/04b_balance.ipynb #b2f0c024
+def _flat(matches:list[list[int]])->tuple[np.ndarray, np.ndarray]:
+    "(caption row, concept id) of every match, flattened in caption order."
+    ptr = np.cumsum([0] + [len(o) for o in matches])
+    return np.repeat(np.arange(len(matches)), np.diff(ptr)), np.fromiter(chain.from_iterable(matches), np.int64, ptr[-1])
+
+# %% ../nbs/04b_balance.ipynb #b2f0c025
+def _rarest(rows:np.ndarray, ids:np.ndarray, cnt:np.ndarray)->tuple[np.ndarray, np.ndarray]:
+    "One (row, concept) pair per caption: its rarest concept among `ids` (fewest matches `cnt`, then lowest id)."
+    o = np.lexsort((ids, cnt[ids], rows))
+    rows, ids = rows[o], ids[o]
+    first = np.r_[True, rows[1:] != rows[:-1]] if len(rows) else np.zeros(0, bool)
+    return rows[first], ids[first]
+
 # %% ../nbs/04b_balance.ipynb #48625bc8
 def metaclip_balance(captions:list[str], # N captions
                      concepts:list[str], # C concept names (duplicates: see `on_duplicate`)
@@ -155,18 +208,12 @@ def metaclip_balance(captions:list[str], # N captions
                     )->Curated:
     "MetaCLIP balancing (Xu et al. 2023): each concept keeps a match with probability min(1, t / count)."
     names, _ = _collect(list(concepts), on_duplicate)
-    m = match_concepts(captions, names)
-    ptr = np.cumsum([0] + [len(o) for o in m])
-    ids = np.fromiter(chain.from_iterable(m), np.int64, ptr[-1])
+    rows, ids = _flat(match_concepts(captions, names))
     cnt = np.bincount(ids, minlength=len(names)) if counts is None else np.asarray(counts, np.int64)
     if len(cnt) != len(names): raise ShapeError(f'{len(cnt)} counts for {len(names)} concepts')
     hit = np.random.default_rng(seed).random(len(ids)) < np.minimum(1.0, t / np.maximum(cnt, 1))[ids]
-    rows = np.repeat(np.arange(len(m)), np.diff(ptr))[hit]
-    ids = ids[hit]
-    o = np.lexsort((ids, cnt[ids], rows))          # per caption, its rarest sampled concept first
-    rows, ids = rows[o], ids[o]
-    first = np.r_[True, rows[1:] != rows[:-1]] if len(rows) else np.zeros(0, bool)
-    return Curated(rows[first], ids[first], np.full(first.sum(), np.nan, np.float32), names, len(captions), f'MetaCLIP (t={t:,})', t)
+    rows, ids = _rarest(rows[hit], ids[hit], cnt)
+    return Curated(rows, ids, np.full(len(rows), np.nan, np.float32), names, len(captions), f'MetaCLIP (t={t:,})', t)
 
 # %% ../nbs/04b_balance.ipynb #6b99ac77
 def gini(counts, # [C] captions per concept
@@ -176,6 +223,7 @@ def gini(counts, # [C] captions per concept
     if n == 0 or s == 0: return float('nan')
     return float(2 * (np.arange(1, n + 1) * x).sum() / (n * s) - (n + 1) / n)
 
+# %% ../nbs/04b_balance.ipynb #b2f0c026
 def norm_entropy(counts, # [C] captions per concept
                 )->float:
     "Entropy of the concept distribution over log C (NaN when all are zero or C < 2)."
@@ -205,19 +253,35 @@ class Coverage:
                 for k, s in self.stats.items()]
         return '| set | captions | concepts covered | empty | starved | Gini | norm. entropy | median / max |\n|---|---|---|---|---|---|---|---|\n' + '\n'.join(rows)
 
-    def plot(self, title:str='Captions per concept, head to tail', # the axes title
-             figsize=(7, 3.6), # figure size in inches
-            ):
-        "Sorted per-concept counts on a log scale, one line per set; returns a matplotlib `Figure`."
-        Figure = require('matplotlib.figure', 'matplotlib').Figure
-        fig = Figure(figsize=figsize, layout='constrained'); ax = fig.subplots()
-        for k, c in self.counts.items():
-            st = ax.stairs(np.sort(c)[::-1], np.arange(len(c) + 1) + 0.5, baseline=None, lw=1.5, label=f"{k}: Gini {self.stats[k]['gini']:.2f}, {self.stats[k]['empty']} empty")
-            if (t := self.targets.get(k)): ax.axhline(t, ls=':', lw=1, color=st.get_edgecolor())
-        ax.set_yscale('symlog', linthresh=1); ax.set_ylim(bottom=0)
-        ax.set(xlabel='concept rank (most to least captions)', ylabel='captions', title=title)
-        ax.legend(fontsize=8)
-        return fig
+# %% ../nbs/04b_balance.ipynb #b2f0c031
+@patch
+def plot(self:Coverage, title:str='Captions per concept, head to tail', # the axes title
+         figsize=(7, 3.6), # figure size in inches
+        ):
+    "Sorted per-concept counts on a log scale, one line per set; returns a matplotlib `Figure`."
+    Figure = require('matplotlib.figure', 'matplotlib').Figure
+    fig = Figure(figsize=figsize, layout='constrained'); ax = fig.subplots()
+    for k, c in self.counts.items():
+        st = ax.stairs(np.sort(c)[::-1], np.arange(len(c) + 1) + 0.5, baseline=None, lw=1.5, label=f"{k}: Gini {self.stats[k]['gini']:.2f}, {self.stats[k]['empty']} empty")
+        if (t := self.targets.get(k)): ax.axhline(t, ls=':', lw=1, color=st.get_edgecolor())
+    ax.set_yscale('symlog', linthresh=1); ax.set_ylim(bottom=0)
+    ax.set(xlabel='concept rank (most to least captions)', ylabel='captions', title=title)
+    ax.legend(fontsize=8)
+    return fig
+
+# %% ../nbs/04b_balance.ipynb #b2f0c033
+def _set_counts(k:str, s, names:list[str]|None)->tuple:
+    "(names, [C] counts, target) of one curated set: a `Curated`, a dataset with a `concept` column, or plain counts."
+    if isinstance(s, Curated):
+        if names is not None and list(names) != s.names: raise MismatchError(f'set {k!r} is over other concepts than the rest: compare sets made from one concept list')
+        return s.names, s.counts(), s.target
+    if hasattr(s, 'column_names'):
+        if names is None or 'concept' not in s.column_names: raise SpecError('a dataset needs a `concept` column (as `curate_dataset` adds) and `names`')
+        pos = {o: i for i, o in enumerate(names)}
+        if (new := set(s['concept']) - set(pos)): raise MismatchError(f'set {k!r} has concepts not in `names`: {sorted(new)[:5]}')
+        return names, np.bincount([pos[o] for o in s['concept']], minlength=len(names)), None
+    if names is None: raise SpecError('plain counts need `names`')
+    return names, np.asarray(s, np.int64), None
 
 # %% ../nbs/04b_balance.ipynb #ca73d86e
 def coverage_report(sets, # a `Curated`, a list of them, or a dict label -> `Curated`, curated `Dataset` or [C] counts
@@ -228,19 +292,9 @@ def coverage_report(sets, # a `Curated`, a list of them, or a dict label -> `Cur
     if not isinstance(sets, dict): sets = {(s.method or f'set {i}') if isinstance(s, Curated) else f'set {i}': s for i, s in enumerate(sets if isinstance(sets, (list, tuple)) else [sets])}
     counts, thr, tgt = {}, {}, {}
     for k, s in sets.items():
-        if isinstance(s, Curated):
-            if names is not None and list(names) != s.names: raise MismatchError(f'set {k!r} is over other concepts than the rest: compare sets made from one concept list')
-            names, c, tgt[k] = s.names, s.counts(), s.target
-        elif hasattr(s, 'column_names'):
-            if names is None or 'concept' not in s.column_names: raise SpecError('a dataset needs a `concept` column (as `curate_dataset` adds) and `names`')
-            pos = {o: i for i, o in enumerate(names)}
-            if (new := set(s['concept']) - set(pos)): raise MismatchError(f'set {k!r} has concepts not in `names`: {sorted(new)[:5]}')
-            c = np.bincount([pos[o] for o in s['concept']], minlength=len(names))
-        else:
-            if names is None: raise SpecError('plain counts need `names`')
-            c = np.asarray(s, np.int64)
+        names, c, tgt[k] = _set_counts(k, s, names)
         if len(c) != len(names): raise ShapeError(f'set {k!r} has {len(c)} counts for {len(names)} concepts')
         counts[k] = c
         thr[k] = starved if starved is not None else max(1, round(0.1 * (tgt.get(k) or c.max() or 1)))
     if not counts: raise DataError('no curated sets given')
-    return Coverage(counts, names, thr, tgt)
+    return Coverage(counts, names, thr, {k: v for k, v in tgt.items() if v is not None})

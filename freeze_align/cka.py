@@ -15,6 +15,7 @@ __all__ = ['METRICS', 'linear_cka', 'gram_cka', 'median_sigma', 'rbf_cka', 'mutu
 # %% ../nbs/03_cka.ipynb #57697457
 _log = get_logger('cka')
 
+# %% ../nbs/03_cka.ipynb #e08c08a0
 def _rows(x, name:str='x'):
     "`(x, n, d)` for a 2-D matrix-like `x`: array, tensor or row-sliceable store (nested lists are converted)."
     if not (hasattr(x, 'shape') and hasattr(x, '__getitem__')): x = as_matrix(x, name)
@@ -23,6 +24,7 @@ def _rows(x, name:str='x'):
     if shp[0] == 0 or shp[1] == 0: raise DataError(f'{name} is empty: shape {shp}')
     return x, shp[0], shp[1]
 
+# %% ../nbs/03_cka.ipynb #69337adc
 def _pair(x, y, min_n:int, what:str):
     "Check that `x` and `y` are paired (same rows) and have at least `min_n` rows."
     (x, n, d1), (y, n2, d2) = _rows(x, 'x'), _rows(y, 'y')
@@ -30,6 +32,7 @@ def _pair(x, y, min_n:int, what:str):
     if n < min_n: raise DataError(f'{what} needs at least {min_n} paired rows, got {n}')
     return x, y, n, d1, d2
 
+# %% ../nbs/03_cka.ipynb #8c9a1b03
 def _chunks(x, name:str, chunk:int, dtype=torch.float64, finite:bool=True):
     "Yield `(label, [b, d] tensor)` for consecutive row blocks of `x`, converted and checked by `as_matrix`."
     n = len(x)
@@ -38,33 +41,19 @@ def _chunks(x, name:str, chunk:int, dtype=torch.float64, finite:bool=True):
         if isinstance(c, np.ndarray) and not c.flags.writeable: c = np.array(c)   # read-only memmap: torch wants writeable
         yield lbl, as_matrix(c, lbl, dtype=dtype, finite=finite)
 
-def _take(x, idx, name:str='x', dtype=torch.float64, chunk:int=8192)->torch.Tensor:
-    "Rows `idx` (sorted ints, or None for all) of `x` as one validated tensor; stores are read chunk by chunk."
-    if idx is None: return next(_chunks(x, name, len(x), dtype))[1]
-    if isinstance(x, np.ndarray): return as_matrix(x[idx], name, dtype=dtype)
-    if isinstance(x, torch.Tensor): return as_matrix(x[torch.as_tensor(idx, device=x.device)], name, dtype=dtype)
-    parts = []
-    for a in range(0, len(x), chunk):
-        sel = idx[(idx >= a) & (idx < a + chunk)] - a
-        if len(sel): parts.append(as_matrix(x[a:a+chunk], f'{name}[{a}:{a+chunk}]', dtype=dtype)[torch.as_tensor(sel)])
-    return torch.cat(parts)
-
-def _subsample(n:int, max_n:int|None, seed:int=0):
-    "Sorted seeded random subset of `max_n` row indices of `range(n)`, or None when `n <= max_n`."
-    if max_n is None or n <= max_n: return None
-    return np.sort(np.random.default_rng(seed).choice(n, max_n, replace=False))
-
 # %% ../nbs/03_cka.ipynb #50f4b118
 def _add_gram(acc:torch.Tensor, a:torch.Tensor, panel:int=128)->torch.Tensor:
     "Add aᵀa to the upper triangle of `acc` by row panels (about half the products of a full aᵀa); see `_symmetric`."
     for i in range(0, a.shape[1], panel): acc[i:i+panel, i:].addmm_(a[:, i:i+panel].T, a[:, i:])
     return acc
 
+# %% ../nbs/03_cka.ipynb #2d3166aa
 def _symmetric(acc:torch.Tensor)->torch.Tensor:
     "The full symmetric matrix from the upper triangle `_add_gram` filled (in place)."
     acc.triu_()
     return acc.add_(acc.triu(1).T)
 
+# %% ../nbs/03_cka.ipynb #1a0500d2
 def _linear_stats(x, y, n:int, chunk:int, debiased:bool)->dict:
     "Float64 sums over row chunks that determine linear CKA (rows shifted by the first chunk's means)."
     s = {}
@@ -89,6 +78,7 @@ def _linear_stats(x, y, n:int, chunk:int, debiased:bool)->dict:
     s['xx'], s['yy'] = _symmetric(s['xx']), _symmetric(s['yy'])
     return s
 
+# %% ../nbs/03_cka.ipynb #3b53e365
 def _hsic(m, sp, sq, tp, tq, n:int, debiased:bool, pq=None, pb=None, qa=None)->float:
     "HSIC from feature-space sums: cross matrix `m` = PᵀQ, column sums, traces, and the row-norm terms if `debiased`."
     if not debiased:   # ‖P̄ᵀQ̄‖² = ‖M − s_p s_qᵀ/n‖²; the (n-1)⁻² factor cancels in CKA
@@ -128,6 +118,7 @@ def _center_gram(k:torch.Tensor, debiased:bool)->torch.Tensor:
     k = k - k.sum(1, keepdim=True) / (n-2) - k.sum(0, keepdim=True) / (n-2) + k.sum() / ((n-1) * (n-2))
     return k.fill_diagonal_(0)
 
+# %% ../nbs/03_cka.ipynb #78f9a6c1
 def gram_cka(k, # [n, n] Gram (kernel) matrix of the first representation
              l, # [n, n] Gram matrix of the second representation, same samples
              debiased:bool=False, # unbiased HSIC (U-centring); needs n >= 4
@@ -151,6 +142,7 @@ def _sq_dists(x:torch.Tensor)->torch.Tensor:
     a = g.diagonal()
     return (a[:, None] + a[None, :] - 2 * g).clamp_min_(0).fill_diagonal_(0)
 
+# %% ../nbs/03_cka.ipynb #806db796
 def _sigma(d:torch.Tensor, threshold:float|None=None)->float:
     "RBF bandwidth from squared distances `d`: the paper's median rule, or Google's `threshold` rule."
     if threshold is not None: return threshold * math.sqrt(float(np.median(d.cpu().numpy())))
@@ -159,11 +151,30 @@ def _sigma(d:torch.Tensor, threshold:float|None=None)->float:
     if not len(v): raise DataError('all rows are identical: no non-zero distance to set the RBF bandwidth from')
     return math.sqrt(float(np.median(v.cpu().numpy())))
 
+# %% ../nbs/03_cka.ipynb #e1fa6aec
 def median_sigma(x, # [n, d] features
                  threshold:float|None=None, # None: the paper's rule; a float: Google's `threshold` convention
                 )->float: # the RBF bandwidth σ
     "RBF bandwidth σ: √median of the non-zero squared distances (paper), or threshold·√median of all of them (Google)."
     return _sigma(_sq_dists(as_matrix(x, dtype=torch.float64)), threshold)
+
+# %% ../nbs/03_cka.ipynb #c3f0a001
+def _take(x, idx, name:str='x', dtype=torch.float64, chunk:int=8192)->torch.Tensor:
+    "Rows `idx` (sorted ints, or None for all) of `x` as one validated tensor; stores are read chunk by chunk."
+    if idx is None: return next(_chunks(x, name, len(x), dtype))[1]
+    if isinstance(x, np.ndarray): return as_matrix(x[idx], name, dtype=dtype)
+    if isinstance(x, torch.Tensor): return as_matrix(x[torch.as_tensor(idx, device=x.device)], name, dtype=dtype)
+    parts = []
+    for a in range(0, len(x), chunk):
+        sel = idx[(idx >= a) & (idx < a + chunk)] - a
+        if len(sel): parts.append(as_matrix(x[a:a+chunk], f'{name}[{a}:{a+chunk}]', dtype=dtype)[torch.as_tensor(sel)])
+    return torch.cat(parts)
+
+# %% ../nbs/03_cka.ipynb #316d2ab6
+def _subsample(n:int, max_n:int|None, seed:int=0):
+    "Sorted seeded random subset of `max_n` row indices of `range(n)`, or None when `n <= max_n`."
+    if max_n is None or n <= max_n: return None
+    return np.sort(np.random.default_rng(seed).choice(n, max_n, replace=False))
 
 # %% ../nbs/03_cka.ipynb #3dfab04c
 def rbf_cka(x, # [n, d1] features (array, tensor, memmap or row store)
@@ -195,6 +206,7 @@ def _knn_torch(v:torch.Tensor, k:int, a:int, b:int)->torch.Tensor:
     s[torch.arange(b - a, device=v.device), torch.arange(a, b, device=v.device)] = -float('inf')
     return s.topk(k, dim=1).indices
 
+# %% ../nbs/03_cka.ipynb #911051ee
 def _knn_faiss(v:torch.Tensor, k:int)->torch.Tensor:
     "[n, k] exact inner-product neighbours of every row of `v` with faiss, self excluded."
     faiss = require('faiss', 'faiss-cpu')
@@ -205,6 +217,7 @@ def _knn_faiss(v:torch.Tensor, k:int)->torch.Tensor:
     keep[keep.all(1), -1] = False   # self not returned (ties): drop the farthest instead
     return torch.from_numpy(nn[keep].reshape(len(v), k))
 
+# %% ../nbs/03_cka.ipynb #3f209667
 def mutual_knn(x, # [n, d1] features
                y, # [n, d2] features of the same n samples
                k:int=10, # neighbours per row
@@ -231,12 +244,22 @@ def mutual_knn(x, # [n, d1] features
 def pool_image(out, # `EncoderOutput` of an image encoder: cls [B, D], patch tokens [B, T, D], mask [B, T]
                pooling:str='mean_all', # 'mean_all' (CLS + patches, the released tool), 'mean_patches', or 'cls'
               )->torch.Tensor: # [B, D]
-    "One vector per image: mean of CLS and patch tokens, mean of patch tokens, or CLS (method.md §2.2)."
+    "One vector per image: mean of CLS and patch tokens (the paper's CKA tool), mean of patch tokens, or CLS."
     if pooling == 'cls': return out.cls
     if pooling == 'mean_patches': return out.mean
     if pooling != 'mean_all': raise SpecError(f"pooling must be 'mean_all', 'mean_patches' or 'cls', got {pooling!r}")
     m = out.mask.to(out.tokens.dtype).unsqueeze(-1)
     return (out.cls + (out.tokens * m).sum(1)) / (1 + m.sum(1))
+
+# %% ../nbs/03_cka.ipynb #c3f0a002
+def _group_index(group, n:int, n_groups:int|None)->tuple[torch.Tensor, int]:
+    "`group` as a checked 1-D integer tensor of n image indices, and the number of images."
+    group = torch.as_tensor(np.asarray(group) if not isinstance(group, torch.Tensor) else group)
+    if group.ndim != 1 or len(group) != n: raise ShapeError(f'group must be 1-D with one entry per caption ({n}), got shape {tuple(group.shape)}')
+    if group.is_floating_point() or group.dtype == torch.bool: raise DataError(f'group must hold integer image indices, got {group.dtype}')
+    n_groups = int(group.max()) + 1 if n_groups is None else n_groups
+    if group.min() < 0 or group.max() >= n_groups: raise DataError(f'group indices must lie in [0, {n_groups}), got {int(group.min())}..{int(group.max())}')
+    return group, n_groups
 
 # %% ../nbs/03_cka.ipynb #882b23df
 def group_mean(emb, # [n_captions, d] caption embeddings
@@ -244,13 +267,9 @@ def group_mean(emb, # [n_captions, d] caption embeddings
                n_groups:int|None=None, # rows of the result (default: max(group) + 1)
                normalize:bool=False, # L2-normalise each caption embedding before averaging
               )->torch.Tensor: # [n_groups, d], in the dtype of `emb`
-    "Mean of the caption embeddings of each image (the text side of the paper's CKA, method.md §2.2)."
+    "Mean of the caption embeddings of each image (the text side of the paper's CKA)."
     emb = as_matrix(emb, 'emb')
-    group = torch.as_tensor(np.asarray(group) if not isinstance(group, torch.Tensor) else group)
-    if group.ndim != 1 or len(group) != len(emb): raise ShapeError(f'group must be 1-D with one entry per caption ({len(emb)}), got shape {tuple(group.shape)}')
-    if group.is_floating_point() or group.dtype == torch.bool: raise DataError(f'group must hold integer image indices, got {group.dtype}')
-    n_groups = int(group.max()) + 1 if n_groups is None else n_groups
-    if group.min() < 0 or group.max() >= n_groups: raise DataError(f'group indices must lie in [0, {n_groups}), got {int(group.min())}..{int(group.max())}')
+    group, n_groups = _group_index(group, len(emb), n_groups)
     e = emb.double()
     if normalize: e = torch.nn.functional.normalize(e, dim=1)
     cnt = torch.bincount(group.long().cpu(), minlength=n_groups).to(e.device)

@@ -12,11 +12,11 @@ import freeze_align
 from .core import *
 
 # %% auto #0
-__all__ = ['COMMANDS', 'subcommand', 'main', 'run_cli', 'load_pairs', 'load_labelled', 'select', 'features', 'curate', 'train',
-           'evaluate', 'demo', 'version']
+__all__ = ['COMMANDS', 'CLI_HINTS', 'subcommand', 'main', 'run_cli', 'cli_hint', 'load_pairs', 'load_labelled', 'select_cmd',
+           'features_cmd', 'curate_cmd', 'train_cmd', 'eval_cmd', 'demo_cmd', 'version_cmd']
 
 # %% ../nbs/11_cli.ipynb #e0fac3f0
-COMMANDS = {}
+COMMANDS = {}   # the name typed after `freeze-align` -> its `call_parse` function
 
 def subcommand(name:str): # the name typed after `freeze-align`
     "Register a `call_parse` function as `freeze-align <name>`."
@@ -25,14 +25,7 @@ def subcommand(name:str): # the name typed after `freeze-align`
         return f
     return _reg
 
-def _usage()->str:
-    w = max(map(len, COMMANDS), default=8)
-    lines = [f'usage: freeze-align <command> [options]   (freeze-align {freeze_align.__version__})', '',
-             'Align two frozen unimodal encoders into a CLIP-like model by training small projectors.', '', 'commands:']
-    lines += [f'  {k:<{w}}  {(f.__doc__ or "").splitlines()[0]}' for k, f in COMMANDS.items()]
-    lines += ['', "run 'freeze-align <command> --help' for the options of a command"]
-    return '\n'.join(lines)
-
+# %% ../nbs/11_cli.ipynb #9df95521
 def main(argv:list[str]|None=None): # arguments after the program name (default: `sys.argv[1:]`)
     "Entry point of the `freeze-align` console script."
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -44,7 +37,7 @@ def main(argv:list[str]|None=None): # arguments after the program name (default:
     args = vars(anno_parser(f, prog=f'freeze-align {cmd}').parse_args(rest))
     args.pop('pdb', None); args.pop('xtra', None)
     try: f(**args)   # the result object is for Python callers; the console script's exit status stays 0
-    except (FreezeAlignError, FileNotFoundError) as e: sys.exit(f'freeze-align {cmd}: {e}')
+    except (FreezeAlignError, FileNotFoundError) as e: sys.exit(f'freeze-align {cmd}: {cli_hint(str(e))}')
 
 # %% ../nbs/11_cli.ipynb #25fcd00e
 def run_cli(*args:str)->tuple[str, int]:
@@ -55,6 +48,18 @@ def run_cli(*args:str)->tuple[str, int]:
         try: main([str(a) for a in args])
         except SystemExit as e: code = e.code if isinstance(e.code, int) else (0 if e.code is None else str(e.code))
     return buf.getvalue(), code
+
+# %% ../nbs/11_cli.ipynb #27dad702
+CLI_HINTS = {  # advice in a library error that names a Python argument -> the same advice for the command line
+    "pass on_error='skip' to skip unreadable images": 'add --on_error skip to skip unreadable images',
+    "pass classnames=[...] or a local copy as path=": 'run once with network access (the files are then cached under $HF_HOME)',
+    "with test=": 'with --test ',
+}
+
+def cli_hint(msg:str)->str: # a library error message
+    "`msg` with its advice in command-line terms: every `CLI_HINTS` key replaced by its value."
+    for api, cli in CLI_HINTS.items(): msg = msg.replace(api, cli)
+    return msg
 
 # %% ../nbs/11_cli.ipynb #0d595d1e
 def load_pairs(data:str, # 'emoji', 'photos', a folder, a registry name or a hub id
@@ -72,83 +77,135 @@ def load_pairs(data:str, # 'emoji', 'photos', a folder, a registry name or a hub
     if n and n < pairs.n_images: pairs = pairs.subset(np.sort(np.random.default_rng(seed).permutation(pairs.n_images)[:n]))
     return pairs
 
-def load_labelled(data:str, n:int|None=None, seed:int=0, split:str='test'):
-    "Labelled images named on the command line ('fashion_mnist' or a classification set of the registry)."
+# %% ../nbs/11_cli.ipynb #d1145fb4
+def load_labelled(data:str, # 'fashion_mnist' or a classification set of the registry ('imagenet1k', 'pets', ...)
+                  n:int|None=None, # a class-stratified subset of this many images
+                  seed:int=0, split:str='test'):
+    "Labelled images named on the command line."
     from freeze_align.zeroshot import zeroshot_dataset
     return zeroshot_dataset(data, split=split, n=n, seed=seed)
 
 # %% ../nbs/11_cli.ipynb #116c4b39
-def _specs(v)->list[str]: return [s for s in (v if isinstance(v, (list, tuple)) else [v]) if s] if v else []
-
 @subcommand('select')
 @call_parse
-def select(image:Param('image encoder specs, e.g. zoo:mobilenetv2 hf:facebook/dinov2-large', str, nargs='+')=None,
-           text:Param('text encoder specs, e.g. zoo:minilm-l6 st:sentence-transformers/all-roberta-large-v1', str, nargs='+')=None,
-           data:Param("paired data: 'emoji', 'photos', a folder, a retrieval set or a hub id", str)='emoji',
-           n:Param('use a random subset of this many images', int)=None,
-           image_size:Param('input side for every image encoder (default: each encoder\'s own)', int)=None,
-           image_pool:Param("image pooling: 'mean' (of patch tokens) or 'cls'", str, choices=['mean', 'cls'])='mean',
-           n_boot:Param('bootstrap resamples for confidence intervals', int)=100,
-           n_perm:Param('permutations for the null distribution (0: none)', int)=0,
-           out:Param('folder for table.md, table.json and heatmap.png', str)='results/select',
-           device:Param('device for the encoders (default: CUDA if available)', str)=None,
-           seed:Param('seed of the subset and the resamples', int)=0):
+def select_cmd(image:Param('image encoder specs, e.g. zoo:mobilenetv2 hf:facebook/dinov2-large', str, nargs='+')=None,
+               text:Param('text encoder specs, e.g. zoo:minilm-l6 st:sentence-transformers/all-roberta-large-v1', str, nargs='+')=None,
+               data:Param("paired data: 'emoji', 'photos', a folder, a retrieval set or a hub id", str)='emoji',
+               n:Param('use a random subset of this many images', int)=None,
+               image_size:Param('input side for every image encoder (default: each encoder\'s own)', int)=None,
+               image_pool:Param("image pooling: 'mean' (of patch tokens) or 'cls'", str, choices=['mean', 'cls'])='mean',
+               n_boot:Param('bootstrap resamples for confidence intervals', int)=100,
+               n_perm:Param('permutations for the null distribution (0: none)', int)=0,
+               on_error:Param("unreadable images: stop ('raise') or leave them out with their captions ('skip')", str, choices=['raise', 'skip'])='raise',
+               out:Param('folder for table.md, table.json and heatmap.png', str)='results/select',
+               device:Param('device for the encoders (default: CUDA if available)', str)=None,
+               seed:Param('seed of the subset and the resamples', int)=0):
     "Rank image x text encoder pairs by CKA on paired data, with confidence intervals and a heatmap."
-    from freeze_align.encoders import load_image_encoder, load_text_encoder
-    from freeze_align.features import extract_features
-    from freeze_align.cka import group_mean
     from freeze_align.select import select_pair
-    from freeze_align.demo import short_name
     ims, txs = _specs(image), _specs(text)
     if not ims or not txs: raise SpecError('give at least one --image and one --text encoder spec')
-    pairs = load_pairs(data, n, seed)
-    kw = {'image_size': image_size} if image_size else {}
-    img = {short_name(s): extract_features(load_image_encoder(s, device=device, **kw), list(pairs.images)) for s in ims}
-    txt = {short_name(s): extract_features(load_text_encoder(s, device=device), list(pairs.captions)) for s in txs}
-    img = {k: np.asarray(f.mean if image_pool == 'mean' else f.cls) for k, f in img.items()}
-    txt = {k: group_mean(np.asarray(f.cls), pairs.caption_to_image) for k, f in txt.items()}
+    img, txt = _pair_features(load_pairs(data, n, seed), ims, txs, image_size, image_pool, on_error, device)
     table = select_pair(img, txt, n_boot=n_boot, n_perm=n_perm, seed=seed)
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    (out/'table.md').write_text(table._repr_markdown_() + '\n')
-    (out/'table.json').write_text(json.dumps(dict(rows=table.rows, info=table.info, data=data), indent=1, default=str))
-    table.heatmap().savefig(out/'heatmap.png', dpi=110, bbox_inches='tight')
+    _write_table(table, Path(out), data)
     print(table._repr_markdown_())
     print(f'\nbest pair: {table.best[0]} + {table.best[1]}; table and heatmap in {out}')
     return table
 
+# %% ../nbs/11_cli.ipynb #2c100714
+def _specs(v)->list[str]: return [s for s in (v if isinstance(v, (list, tuple)) else [v]) if s] if v else []
+
+# %% ../nbs/11_cli.ipynb #4d0f8dfd
+def _pair_features(pairs, ims:list, txs:list, image_size, image_pool:str, on_error:str, device)->tuple[dict, dict]:
+    "{name: [n, d] pooled image features}, {name: [n, d] mean caption features}, on the images every image encoder read."
+    from freeze_align.encoders import load_image_encoder, load_text_encoder
+    from freeze_align.features import extract_features
+    from freeze_align.cka import group_mean
+    from freeze_align.demo import short_name
+    kw = {'image_size': image_size} if image_size else {}
+    img = {short_name(s): extract_features(load_image_encoder(s, device=device, **kw), list(pairs.images), on_error=on_error) for s in ims}
+    read = sorted(set.intersection(*(set(np.asarray(f.index[:]).tolist()) for f in img.values())))   # items with a row everywhere
+    img = {k: np.asarray(f.mean if image_pool == 'mean' else f.cls)[np.isin(np.asarray(f.index[:]), read)] for k, f in img.items()}
+    pairs = pairs.subset(read)
+    txt = {short_name(s): extract_features(load_text_encoder(s, device=device), list(pairs.captions)) for s in txs}
+    return img, {k: group_mean(np.asarray(f.cls), pairs.caption_to_image) for k, f in txt.items()}
+
+# %% ../nbs/11_cli.ipynb #7e94d52a
+def _write_table(table, out:Path, data:str):
+    "table.md, table.json and heatmap.png of a pair-selection table."
+    out.mkdir(parents=True, exist_ok=True)
+    (out/'table.md').write_text(table._repr_markdown_() + '\n')
+    (out/'table.json').write_text(json.dumps(dict(rows=table.rows, info=table.info, data=data), indent=1, default=str))
+    table.heatmap().savefig(out/'heatmap.png', dpi=110, bbox_inches='tight')
+
 # %% ../nbs/11_cli.ipynb #829e77af
 @subcommand('features')
 @call_parse
-def features(encoder:Param('encoder spec, e.g. zoo:minilm-l6', str),
-             data:Param("'emoji', 'photos', 'fashion_mnist', a folder, a registry name or hub id, or a .txt file of texts (one per line)", str),
-             modality:Param("which side of paired data to encode", str, choices=['image', 'text'])='image',
-             tokens:Param('also store token states (for token projectors)', store_true)=False,
-             image_size:Param('input side for an image encoder', int)=None,
-             max_length:Param('token limit for a text encoder', int)=None,
-             n:Param('use a random subset of this many images', int)=None,
-             bs:Param('batch size', int)=64,
-             cache:Param('feature store root (default ~/.cache/freeze_align/features)', str)=None,
-             device:Param('device (default: CUDA if available)', str)=None):
+def features_cmd(encoder:Param('encoder spec, e.g. zoo:minilm-l6', str),
+                 data:Param("'emoji', 'photos', 'fashion_mnist', a folder, a registry name or hub id, or a .txt file of texts (one per line)", str),
+                 modality:Param("which side of paired data to encode", str, choices=['image', 'text'])='image',
+                 tokens:Param('also store token states (for token projectors)', store_true)=False,
+                 image_size:Param('input side for an image encoder', int)=None,
+                 max_length:Param('token limit for a text encoder', int)=None,
+                 n:Param('use a random subset of this many images', int)=None,
+                 bs:Param('batch size', int)=64,
+                 on_error:Param("unreadable images: stop ('raise') or skip them, listed in the store's manifest ('skip')", str, choices=['raise', 'skip'])='raise',
+                 cache:Param('feature store root (default ~/.cache/freeze_align/features)', str)=None,
+                 device:Param('device (default: CUDA if available)', str)=None):
     "Extract an encoder's features once into the content-addressed feature store (resumable)."
-    from freeze_align.encoders import load_image_encoder, load_text_encoder
     from freeze_align.features import extract_features
-    if data.endswith('.txt') and Path(data).is_file():
-        items, modality = [l for l in Path(data).read_text(encoding='utf-8').splitlines() if l.strip()], 'text'
-    elif data == 'fashion_mnist' or data in _classification_sets(): items, modality = load_labelled(data, n), 'image'
-    else:
-        pairs = load_pairs(data, n)
-        items = list(pairs.images) if modality == 'image' else list(pairs.captions)
-    if modality == 'image': enc = load_image_encoder(encoder, device=device, **({'image_size': image_size} if image_size else {}))
-    else: enc = load_text_encoder(encoder, device=device, **({'max_length': max_length} if max_length else {}))
-    f = extract_features(enc, items, tokens=tokens, bs=bs, cache=cache)
-    print(f'{len(f):,} rows x {f.dim} ({modality}, {enc.spec}){", with tokens" if tokens else ""}\nkey  {f.key}\npath {f.path}')
+    items, modality = _items(data, modality, n)
+    enc = _load_encoder(encoder, modality, image_size, max_length, device)
+    f = extract_features(enc, items, tokens=tokens, bs=bs, cache=cache, on_error=on_error)
+    skipped = f'; {f.skipped} unreadable item(s) skipped' if f.skipped else ''
+    print(f'{len(f):,} rows x {f.dim} ({modality}, {enc.spec}){", with tokens" if tokens else ""}{skipped}\nkey  {f.key}\npath {f.path}')
     return f
 
+# %% ../nbs/11_cli.ipynb #2da9b9e3
+def _items(data:str, modality:str, n:int|None)->tuple[list, str]:
+    "The items a `features` run encodes and their modality (a .txt file is texts, a labelled set images)."
+    if data.endswith('.txt') and Path(data).is_file(): return [l for l in Path(data).read_text(encoding='utf-8').splitlines() if l.strip()], 'text'
+    if data == 'fashion_mnist' or data in _classification_sets(): return load_labelled(data, n), 'image'
+    pairs = load_pairs(data, n)
+    return (list(pairs.images) if modality == 'image' else list(pairs.captions)), modality
+
+# %% ../nbs/11_cli.ipynb #2bedb669
 def _classification_sets()->list[str]:
     from freeze_align.hub import HUB_DATASETS
     return [k for k, v in HUB_DATASETS.items() if v.task == 'classification']
 
+# %% ../nbs/11_cli.ipynb #30be9beb
+def _load_encoder(spec:str, modality:str, image_size:int|None=None, max_length:int|None=None, device=None):
+    "An image or text encoder from its spec, with the size option the command line gave."
+    from freeze_align.encoders import load_image_encoder, load_text_encoder
+    if modality == 'image': return load_image_encoder(spec, device=device, **({'image_size': image_size} if image_size else {}))
+    return load_text_encoder(spec, device=device, **({'max_length': max_length} if max_length else {}))
+
 # %% ../nbs/11_cli.ipynb #82a9d9b8
+@subcommand('curate')
+@call_parse
+def curate_cmd(captions:Param('caption pool: .txt (one per line), .jsonl/.csv/.parquet with a caption column, a datasets folder or hub id', str),
+               concepts:Param("'imagenet', 'wordnet', or a .txt file of concept names", str)='imagenet',
+               encoder:Param('text encoder for captions and concept prompts', str)='zoo:minilm-l6',
+               caption_column:Param('caption column of tabular pools', str)='caption',
+               k:Param('candidates kept per concept', int)=50_000,
+               per_concept:Param('captions kept per concept at most', int)=2000,
+               metaclip:Param('also report MetaCLIP-style count balancing (cap = per_concept) on the same pool', store_true)=False,
+               out:Param('folder for curated.parquet, coverage.png and report.md', str)='results/curate',
+               device:Param('device (default: CUDA if available)', str)=None):
+    "Concept-balanced curation of a caption pool, with a coverage report."
+    from freeze_align.balance import metaclip_balance, coverage_report
+    caps = _read_captions(captions, caption_column)
+    if not caps: raise DataError(f'no captions in {captions}')
+    names, out = _concepts(concepts), Path(out)
+    keep, cur = _curate(caps, names, _load_encoder(encoder, 'text', device=device), k, per_concept, out)
+    sets = {'prototype top-K': cur} | ({'MetaCLIP balancing': metaclip_balance([caps[i] for i in keep], names, t=per_concept)} if metaclip else {})
+    rep = coverage_report(sets)
+    _write_curated(caps, keep, cur, names, rep, out)
+    print(rep._repr_markdown_())
+    print(f'\n{len(cur):,} of {len(caps):,} captions kept for {len(names):,} concepts; curated.parquet, coverage.png and report.md in {out}')
+    return cur
+
+# %% ../nbs/11_cli.ipynb #4bf86db6
 def _read_captions(path:str, column:str='caption')->list[str]:
     "Captions from a .txt (one per line), .jsonl, .csv, .parquet file, or a `datasets` folder / hub id."
     p = Path(path).expanduser()
@@ -164,7 +221,9 @@ def _read_captions(path:str, column:str='caption')->list[str]:
     if column not in ds.column_names: raise DataError(f'{path} has no column {column!r}; it has {ds.column_names}')
     return list(ds[column])
 
+# %% ../nbs/11_cli.ipynb #f74cbd6e
 def _concepts(spec:str)->list[str]:
+    "Concept names: ImageNet's classes, WordNet's, or one per line of a .txt file."
     from freeze_align.concepts import imagenet_concepts, wordnet_concepts
     if spec == 'imagenet': return list(imagenet_concepts())
     if spec == 'wordnet': return [c if isinstance(c, str) else c[0] for c in wordnet_concepts()]
@@ -172,116 +231,156 @@ def _concepts(spec:str)->list[str]:
     if not p.is_file(): raise DataError(f"concepts must be 'imagenet', 'wordnet' or a .txt file of names (one per line), got {spec!r}")
     return [l.strip() for l in p.read_text(encoding='utf-8').splitlines() if l.strip()]
 
-@subcommand('curate')
-@call_parse
-def curate(captions:Param('caption pool: .txt (one per line), .jsonl/.csv/.parquet with a caption column, a datasets folder or hub id', str),
-           concepts:Param("'imagenet', 'wordnet', or a .txt file of concept names", str)='imagenet',
-           encoder:Param('text encoder for captions and concept prompts', str)='zoo:minilm-l6',
-           caption_column:Param('caption column of tabular pools', str)='caption',
-           k:Param('candidates kept per concept', int)=50_000,
-           per_concept:Param('captions kept per concept at most', int)=2000,
-           metaclip:Param('also report MetaCLIP-style count balancing (cap = per_concept) on the same pool', store_true)=False,
-           out:Param('folder for curated.parquet, coverage.png and report.md', str)='results/curate',
-           device:Param('device (default: CUDA if available)', str)=None):
-    "Concept-balanced curation of a caption pool, with a coverage report."
-    from freeze_align.encoders import load_text_encoder
+# %% ../nbs/11_cli.ipynb #a749ba3c
+def _curate(caps:list[str], names:list[str], enc, k:int, per_concept:int, out:Path)->tuple:
+    "(rows of `caps` left after exact deduplication, the `Curated` subset of those rows)."
     from freeze_align.features import extract_features
     from freeze_align.curation import concept_prototypes, score_captions
-    from freeze_align.balance import assign, metaclip_balance, coverage_report, dedup_captions
-    caps = _read_captions(captions, caption_column)
-    if not caps: raise DataError(f'no captions in {captions}')
-    names, enc = _concepts(concepts), load_text_encoder(encoder, device=device)
+    from freeze_align.balance import assign, dedup_captions
     keep = np.asarray(dedup_captions(caps), dtype=np.int64)   # exact duplicates go first
     pool = [caps[i] for i in keep]
-    emb = extract_features(enc, pool)
     protos = concept_prototypes(names, teacher=enc, templates=['a photo of a {}.'])
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    cur = assign(score_captions(emb.cls, protos, k=min(k, len(pool)), out=out/'scores'), per_concept=per_concept)
-    sets = {'prototype top-K': cur}
-    if metaclip: sets['MetaCLIP balancing'] = metaclip_balance(pool, names, t=per_concept)
-    rep = coverage_report(sets)
+    out.mkdir(parents=True, exist_ok=True)
+    topk = score_captions(extract_features(enc, pool).cls, protos, k=min(k, len(pool)), out=out/'scores')
+    return keep, assign(topk, per_concept=per_concept)
+
+# %% ../nbs/11_cli.ipynb #2b6e6302
+def _write_curated(caps:list[str], keep:np.ndarray, cur, names:list[str], rep, out:Path):
+    "curated.parquet (caption, concept, score, row of the input pool), coverage.png and report.md."
     import pyarrow as pa, pyarrow.parquet as pq
-    pq.write_table(pa.table({'caption': [pool[i] for i in cur.idx], 'concept': [names[c] for c in cur.concept],
-                             'score': cur.score, 'pool_row': keep[cur.idx]}), out/'curated.parquet')
+    rows = keep[np.asarray(cur.idx, dtype=np.int64)]
+    pq.write_table(pa.table({'caption': [caps[i] for i in rows], 'concept': [names[c] for c in cur.concept], 'score': cur.score, 'pool_row': rows}),
+                   out/'curated.parquet')
     rep.plot().savefig(out/'coverage.png', dpi=110, bbox_inches='tight')
     (out/'report.md').write_text(rep._repr_markdown_() + '\n')
-    print(rep._repr_markdown_())
-    print(f'\n{len(cur):,} of {len(caps):,} captions kept for {len(names):,} concepts; curated.parquet, coverage.png and report.md in {out}')
-    return cur
 
 # %% ../nbs/11_cli.ipynb #c91b05e8
 @subcommand('train')
 @call_parse
-def train(image:Param('image encoder spec', str)='zoo:mobilenetv2',
-          text:Param('text encoder spec', str)='zoo:minilm-l6',
-          data:Param("training pairs: 'emoji', 'photos', a folder, a retrieval set, a hub id, or .tar shards (online)", str)='emoji',
-          out:Param('run folder: checkpoints, model/ (save_pretrained), curves.png, results', str)='results/train',
-          steps:Param('training steps', int)=1000,
-          batch_size:Param('contrastive batch (global)', int)=256,
-          lr:Param('peak learning rate', float)=1e-3,
-          dim:Param('joint embedding width', int)=512,
-          projector:Param("'paper' (token + CLS projectors, MLP head) or 'linear'", str, choices=['paper', 'linear'])='paper',
-          online:Param('run the frozen encoders every step with augmentation (default: cached features)', store_true)=False,
-          pooled:Param('cache pooled features only (faster, smaller; token projectors see the mean token)', store_true)=False,
-          test:Param('held-out images for evaluation (a fraction or a count)', float)=0.1,
-          image_size:Param('input side of the image encoder', int)=None,
-          max_length:Param('token limit of the text encoder (the paper: 77)', int)=None,
-          resume:Param('continue the run in OUT from its last checkpoint', store_true)=False,
-          device:Param('device (default: CUDA if available)', str)=None,
-          seed:Param('seed of the split and the run', int)=0):
+def train_cmd(image:Param('image encoder spec', str)='zoo:mobilenetv2',
+              text:Param('text encoder spec', str)='zoo:minilm-l6',
+              data:Param("training pairs: 'emoji', 'photos', a folder, a retrieval set, a hub id, or .tar shards (online)", str)='emoji',
+              out:Param('run folder: checkpoints, model/ (save_pretrained), curves.png, results', str)='results/train',
+              steps:Param('training steps', int)=1000,
+              batch_size:Param('contrastive batch (global)', int)=256,
+              lr:Param('peak learning rate', float)=1e-3,
+              dim:Param('joint embedding width', int)=512,
+              projector:Param("'paper' (token + CLS projectors, MLP head) or 'linear'", str, choices=['paper', 'linear'])='paper',
+              online:Param('run the frozen encoders every step with augmentation (default: cached features)', store_true)=False,
+              pooled:Param('cache pooled features only (faster, smaller; token projectors see the mean token)', store_true)=False,
+              test:Param('held-out images for evaluation (a fraction or a count)', float)=0.1,
+              image_size:Param('input side of the image encoder', int)=None,
+              max_length:Param('token limit of the text encoder (the paper: 77)', int)=None,
+              on_error:Param("unreadable images while caching features: stop ('raise') or leave them out ('skip')", str, choices=['raise', 'skip'])='raise',
+              resume:Param('continue the run in OUT from its last checkpoint', store_true)=False,
+              device:Param('device (default: CUDA if available)', str)=None,
+              seed:Param('seed of the split and the run', int)=0):
     "Train projectors between two frozen encoders; evaluates held-out retrieval and saves the model."
-    from freeze_align.encoders import load_image_encoder, load_text_encoder
-    from freeze_align.features import extract_features
-    from freeze_align.projectors import AlignedModel
-    from freeze_align.training import train as fit, TrainConfig
-    from freeze_align.loaders import CachedPairs
-    from freeze_align.retrieval import evaluate_retrieval
+    from freeze_align.model import AlignedModel
+    from freeze_align.training import train, TrainConfig
     from freeze_align.demo import PROJECTORS
-    import freeze_align.export
-    ienc = load_image_encoder(image, device=device, **({'image_size': image_size} if image_size else {}))
-    tenc = load_text_encoder(text, device=device, **({'max_length': max_length} if max_length else {}))
+    if online and on_error == 'skip': raise SpecError('--on_error skip works on cached features: drop --online, or remove the unreadable images')
+    ienc, tenc = _load_encoder(image, 'image', image_size, device=device), _load_encoder(text, 'text', max_length=max_length, device=device)
     pairs = load_pairs(data) if not str(data).endswith('.tar') else None
     tr, te = pairs.split(int(test) if test >= 1 else test, seed) if pairs is not None and test else (pairs, None)
     model = AlignedModel.build(ienc, tenc, dim=dim, **PROJECTORS[projector])
-    cfg = TrainConfig(batch_size=batch_size, steps=steps, lr=lr, warmup_steps=max(1, steps // 20), seed=seed,
-                      num_workers=0 if not online else 4, log_every=max(1, steps // 20))
-    out = Path(out)
-    if online or pairs is None: train_data = tr if pairs is not None else data
-    else:
-        f = lambda enc, items: extract_features(enc, items, tokens=not pooled)
-        train_data = CachedPairs(f(ienc, list(tr.images)), f(tenc, list(tr.captions)), tr.caption_to_image)
-    res = fit(model, train_data, cfg, out_dir=out, resume=resume, device=device)
-    results = []
-    if te is not None and res is not None:
-        results.append(evaluate_retrieval(model, te, caption_fn=None, out=out))
-        print(results[-1])
-    if is_main_process():
-        res.plot().savefig(out/'curves.png', dpi=110, bbox_inches='tight')
-        model.save_pretrained(out/'model', training=dict(data=data, steps=res.steps, batch_size=batch_size, lr=lr, projector=projector,
-                                                         cached=not online, seed=seed), results=results)
-        print(f'\nmodel saved to {out/"model"} (load it with AlignedModel.from_pretrained)')
+    cfg = TrainConfig(batch_size=batch_size, steps=steps, lr=lr, warmup_steps=max(1, steps // 20), log_every=max(1, steps // 20),
+                      seed=seed, num_workers=4 if online else 0)
+    train_data = data if pairs is None else tr if online else _cached_pairs(ienc, tenc, tr, not pooled, on_error)
+    res = train(model, train_data, cfg, out_dir=out, resume=resume, device=device)
+    results = [_held_out(model, te, ienc, not pooled, on_error, out)] if te is not None and res is not None else []
+    _save_run(model, res, results, Path(out), dict(data=data, steps=res.steps, batch_size=batch_size, lr=lr, projector=projector, cached=not online, seed=seed))
     return res
 
+# %% ../nbs/11_cli.ipynb #4c43e151
+def _cached_pairs(ienc, tenc, pairs, tokens:bool, on_error:str):
+    "`CachedPairs` of both sides of `pairs`; images that cannot be read are left out with `on_error='skip'`."
+    from freeze_align.features import extract_features
+    from freeze_align.loaders import CachedPairs
+    img = extract_features(ienc, list(pairs.images), tokens=tokens, on_error=on_error)
+    return CachedPairs(img, extract_features(tenc, list(pairs.captions), tokens=tokens), pairs.caption_to_image)
+
+# %% ../nbs/11_cli.ipynb #5b5505f4
+def _held_out(model, te, ienc, tokens:bool, on_error:str, out):
+    "Held-out retrieval of `model` on the test images `ienc` could read (their features are cached on the way)."
+    from freeze_align.features import extract_features
+    from freeze_align.retrieval import evaluate_retrieval
+    f = extract_features(ienc, list(te.images), tokens=tokens, on_error=on_error)
+    if f.skipped: te = te.subset(np.asarray(f.index[:]))
+    return evaluate_retrieval(model, te, caption_fn=None, image_features=f, out=out)
+
+# %% ../nbs/11_cli.ipynb #d5b53f99
+def _save_run(model, res, results:list, out:Path, training:dict):
+    "Rank 0 prints the results and writes curves.png and the model (`save_pretrained`) of a finished run."
+    if not is_main_process(): return
+    for r in results: print(r)
+    res.plot().savefig(out/'curves.png', dpi=110, bbox_inches='tight')
+    model.save_pretrained(out/'model', training=training, results=results)
+    print(f'\nmodel saved to {out/"model"} (load it with AlignedModel.from_pretrained)')
+
 # %% ../nbs/11_cli.ipynb #d868fb63
+def _eval_zeroshot(m, d, n=None, templates=None, **kw):
+    from freeze_align.zeroshot import evaluate_zeroshot
+    return evaluate_zeroshot(m, load_labelled(d, n), templates=templates, **{k: v for k, v in kw.items() if k != 'image_dir'})
+
+def _eval_retrieval(m, d, n=None, **kw):
+    from freeze_align.retrieval import evaluate_retrieval
+    kw.pop('templates', None); kw.pop('image_dir', None)
+    return evaluate_retrieval(m, load_pairs(d, n), caption_fn=None, **kw)
+
+# %% ../nbs/11_cli.ipynb #a65b5ccd
+def _heldout_things(n_concepts:int=30):
+    "The emoji world and up to `n_concepts` held-out 'thing' concepts of the demo's concept split (seed 0)."
+    from freeze_align.emoji import emoji_world
+    from freeze_align.demo_data import demo_split
+    from freeze_align.demo import DENSE_CATEGORIES
+    w = emoji_world(languages=('en',))
+    things = [c for c in demo_split(w).test if w.entries[c]['category'] in DENSE_CATEGORIES]
+    return w, list(np.random.default_rng(0).permutation(things)[:n_concepts])
+
+def _eval_segmentation(m, d, n=None, **kw):
+    from freeze_align.segmentation import evaluate_segmentation, emoji_composites, voc2012
+    kw.pop('templates', None); kw.pop('image_dir', None)
+    if d == 'emoji': data = emoji_composites(*_heldout_things(), n=n or 200, size=m.preprocess.crop if m.image_encoder is not None else 112)
+    elif d == 'voc2012': data = voc2012(n=n)
+    else: raise SpecError(f"--segmentation takes 'emoji' or 'voc2012', got {d!r}")
+    branch = 'local' if m.image_projector.local is not None else 'cls'
+    return evaluate_segmentation(m, data, branch=branch, **kw)
+
+def _eval_relations(m, d, n=None, image_dir=None, **kw):
+    from freeze_align.relations import evaluate_relations, emoji_relations, whatsup_json
+    kw.pop('templates', None)
+    if d == 'emoji': data = emoji_relations(*_heldout_things(), n=n or 50)
+    elif d.endswith('.json'):
+        if not image_dir: raise SpecError("a WhatsUp .json needs --image_dir, the folder of its images")
+        data = whatsup_json(d, image_dir)
+    else: raise SpecError(f"--relations takes 'emoji' or WhatsUp's annotation .json, got {d!r}")
+    return evaluate_relations(m, data, **kw)
+
+_EVAL = dict(zeroshot=_eval_zeroshot, retrieval=_eval_retrieval, segmentation=_eval_segmentation, relations=_eval_relations)
+
+# %% ../nbs/11_cli.ipynb #5af86dd6
 @subcommand('eval')
 @call_parse
-def evaluate(model:Param('a folder written by save_pretrained (freeze-align train writes OUT/model) or a hub repo id', str),
+def eval_cmd(model:Param('a folder written by save_pretrained (freeze-align train writes OUT/model) or a hub repo id', str),
              zeroshot:Param("classification sets: 'fashion_mnist' or registry names (imagenet1k, pets, ...)", str, nargs='*')=None,
              retrieval:Param("retrieval sets: 'emoji', 'photos', a folder, 'coco', 'flickr30k', or a hub id", str, nargs='*')=None,
+             segmentation:Param("segmentation sets: 'emoji' (composites of held-out emoji, exact masks) or 'voc2012' (the hub's Pascal VOC val)", str, nargs='*')=None,
+             relations:Param("spatial-relation sets: 'emoji' (controlled emoji sets) or WhatsUp's annotation .json (with --image_dir)", str, nargs='*')=None,
+             image_dir:Param("folder of WhatsUp's images, for a --relations .json", str)=None,
              n:Param('evaluate a (class-stratified) subset of this many images per set', int)=None,
              templates:Param("zero-shot prompt templates: 'openai', 'simple', ... (default: the dataset's own)", str)=None,
+             train_captions:Param("the model's training captions, a text file with one per line: the cards then say whether the evaluated classes were seen", str)=None,
+             train_sources:Param("names of the model's training data sources, for the cards", str, nargs='*')=None,
              out:Param('folder for the result JSON files', str)='results/eval',
              device:Param('device (default: CUDA if available)', str)=None):
-    "Zero-shot classification and retrieval of a saved model; writes one JSON result (with protocol card) per set."
-    from freeze_align.projectors import AlignedModel
-    from freeze_align.zeroshot import evaluate_zeroshot
-    from freeze_align.retrieval import evaluate_retrieval
-    import freeze_align.export
-    zs, rt = _specs(zeroshot), _specs(retrieval)
-    if not zs and not rt: raise SpecError('nothing to evaluate: give --zeroshot and/or --retrieval sets')
+    "Evaluate a saved model: zero-shot classification, retrieval, segmentation, spatial relations; one JSON result (with protocol card) per set."
+    from freeze_align.model import AlignedModel
+    sets = {k: _specs(v) for k, v in dict(zeroshot=zeroshot, retrieval=retrieval, segmentation=segmentation, relations=relations).items()}
+    if not any(sets.values()): raise SpecError('nothing to evaluate: give --zeroshot, --retrieval, --segmentation and/or --relations sets')
     m = AlignedModel.from_pretrained(model, device=device)
-    res = [evaluate_zeroshot(m, load_labelled(d, n), templates=templates, out=out) for d in zs]
-    res += [evaluate_retrieval(m, load_pairs(d, n), caption_fn=None, out=out) for d in rt]
+    kw = dict(train_captions=train_captions, train_sources=_specs(train_sources) or None, out=out)
+    res = [r for task, names in sets.items() for d in names for r in [_EVAL[task](m, d, n=n, templates=templates, image_dir=image_dir, **kw)]]
     for r in res: print(r)
     print(f'\n{len(res)} result file(s) in {out}')
     return res
@@ -289,20 +388,23 @@ def evaluate(model:Param('a folder written by save_pretrained (freeze-align trai
 # %% ../nbs/11_cli.ipynb #ce331bf3
 @subcommand('demo')
 @call_parse
-def demo(out:Param('results folder', str)='results/demo',
-         smoke:Param('a short run: two encoders, small data', store_true)=False,
-         image:Param('image encoder specs (default: the zoo DINOv2-S/14, MobileNetV2, EfficientNet-Lite0)', str, nargs='+')=None,
-         text:Param('text encoder specs (default: the zoo MiniLM-L6, MPNet-base)', str, nargs='+')=None,
-         image_size:Param('input side for every image encoder', int)=None,
-         steps:Param('training steps per model', int)=None,
-         tokens:Param("cache every patch/token state for the token projectors (slower on CPU)", store_true)=False,
-         device:Param('device for the encoders (default: CUDA if available)', str)=None):
-    "Run the whole method offline on real encoders and data: pair selection, training, retrieval, zero-shot."
+def demo_cmd(out:Param('results folder', str)='results/demo',
+             smoke:Param('a short run: one small image and one text encoder, one seed', store_true)=False,
+             image:Param('candidate image encoders (default: the zoo DINOv2-S/14, MobileNetV2, EfficientNet-Lite0)', str, nargs='+')=None,
+             text:Param('candidate text encoders (default: the zoo MiniLM-L6, MPNet-base)', str, nargs='+')=None,
+             seeds:Param('training seeds (default 0 1 2)', int, nargs='+')=None,
+             steps:Param('training steps per model', int)=None,
+             image_size:Param('input side for every image encoder', int)=None,
+             no_dense:Param('skip segmentation and spatial relations', store_true)=False,
+             no_multilingual:Param('skip the multilingual test', store_true)=False,
+             device:Param('device for the encoders (default: CUDA if available)', str)=None):
+    "Test the paper's claims offline on real encoders and data: pair selection, curation, projectors, transfer, floors, zero-shot."
     import dataclasses
     from freeze_align.demo import DemoConfig, run_demo
     cfg = DemoConfig.smoke() if smoke else DemoConfig()
-    over = dict(image_encoders=tuple(_specs(image)) or None, text_encoders=tuple(_specs(text)) or None, image_size=image_size, steps=steps, tokens=tokens)
-    cfg = dataclasses.replace(cfg, **{k: v for k, v in over.items() if v})
+    over = dict(image_encoders=tuple(_specs(image)) or None, text_encoders=tuple(_specs(text)) or None, seeds=tuple(seeds or ()) or None,
+                image_size=image_size, steps=steps)
+    cfg = dataclasses.replace(cfg, **{k: v for k, v in over.items() if v}, **({'dense': False} if no_dense else {}), **({'multilingual': None} if no_multilingual else {}))
     res = run_demo(cfg, out=out, device=device)
     print(res._repr_markdown_())
     print(f'\nresults (results.md, results.json, plots) written to {out}')
@@ -311,7 +413,17 @@ def demo(out:Param('results folder', str)='results/demo',
 # %% ../nbs/11_cli.ipynb #b043171e
 @subcommand('version')
 @call_parse
-def version():
+def version_cmd():
     "Print the versions of freeze-align and of the libraries it runs on."
     import torch, numpy
     print(f'freeze-align {freeze_align.__version__}\ntorch {torch.__version__}\nnumpy {numpy.__version__}')
+
+# %% ../nbs/11_cli.ipynb #471cdc72
+def _usage()->str:
+    "The top-level help: every command with the first line of its docstring."
+    w = max(map(len, COMMANDS), default=8)
+    lines = [f'usage: freeze-align <command> [options]   (freeze-align {freeze_align.__version__})', '',
+             'Align two frozen unimodal encoders into a CLIP-like model by training small projectors.', '', 'commands:']
+    lines += [f'  {k:<{w}}  {(f.__doc__ or "").splitlines()[0]}' for k, f in COMMANDS.items()]
+    lines += ['', "run 'freeze-align <command> --help' for the options of a command"]
+    return '\n'.join(lines)

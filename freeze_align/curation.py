@@ -6,10 +6,12 @@
 from __future__ import annotations
 import hashlib, inspect, time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 import numpy as np, torch
+from fastcore.basics import patch
 from .core import (DataError, EncoderOutput, MismatchError, ShapeError, SpecError, as_matrix, atomic_write,
-                               default_device, dist_info, fingerprint, get_logger, progress, resolve_dtype)
+                               default_device, dist_info, fingerprint, get_logger, progress, resolve_dtype, to_numpy)
 
 _log = get_logger('curation')
 
@@ -23,6 +25,25 @@ def _rows(x, name:str)->torch.Tensor:
     if isinstance(x, torch.Tensor): x = x.detach().cpu()
     return as_matrix(x, name, dtype=torch.float32)
 
+# %% ../nbs/04_curation.ipynb #cf0cadfb
+def _encoder_fn(teacher, kind:str, bs:int)->tuple:
+    "The callable that embeds one batch of `kind` items with `teacher`, and the keyword arguments it takes."
+    fn = getattr(teacher, f'encode_{kind}', None) or (getattr(teacher, 'encode', None) if kind == 'text' else None)
+    if fn is None and callable(teacher): fn = teacher
+    if fn is None: raise SpecError(f'cannot embed {kind}s with a {type(teacher).__name__}: pass a function items -> [n, d], '
+                                   f'or an object with .embed, .encode_{kind} or .encode')
+    sentence_tf = fn == getattr(teacher, 'encode', None) and 'batch_size' in inspect.signature(fn).parameters
+    return fn, ({'batch_size': bs} if sentence_tf else {})
+
+# %% ../nbs/04_curation.ipynb #45130128
+def _batch(b, kind:str, tokenizer, preprocess, dev):
+    "One batch as the encoder takes it: tokenised texts or stacked images, on the encoder's device."
+    if kind == 'text' and tokenizer is not None: b = tokenizer(list(b))
+    if kind == 'image' and preprocess is not None: b = torch.stack([preprocess(o) for o in b])
+    elif kind == 'image' and isinstance(b, list): b = torch.stack(b)
+    return b.to(dev) if dev is not None and isinstance(b, torch.Tensor) else b
+
+# %% ../nbs/04_curation.ipynb #b1f0c002
 def embed_items(teacher, # a function `items -> [n, d]`, or an object with `.embed`, `.encode_text`/`.encode_image` or `.encode`
                 items, # texts, images, or an image batch [n, 3, H, W]
                 kind:str='text', # which tower of a joint teacher to use: 'text' or 'image'
@@ -36,21 +57,12 @@ def embed_items(teacher, # a function `items -> [n, d]`, or an object with `.emb
     if len(items) == 0: raise DataError('nothing to embed: `items` is empty')
     if hasattr(teacher, 'embed'):
         with torch.no_grad(): return _rows(teacher.embed(items, bs=bs, **({'pool': pool} if pool else {})), f'{kind} embeddings')
-    fn = getattr(teacher, f'encode_{kind}', None) or (getattr(teacher, 'encode', None) if kind == 'text' else None)
-    if fn is None and callable(teacher): fn = teacher
-    if fn is None: raise SpecError(f'cannot embed {kind}s with a {type(teacher).__name__}: pass a function items -> [n, d], '
-                                   f'or an object with .embed, .encode_{kind} or .encode')
+    fn, kw = _encoder_fn(teacher, kind, bs)
     dev = next(iter(teacher.parameters()), torch.empty(0)).device if isinstance(teacher, torch.nn.Module) else None
     outs = []
-    kw = {'batch_size': bs} if fn == getattr(teacher, 'encode', None) and 'batch_size' in inspect.signature(fn).parameters else {}
     with torch.no_grad():
         for a in progress(range(0, len(items), bs), desc=f'embedding {kind}s', disable=None if len(items) > bs else True):
-            b = items[a:a+bs]
-            if kind == 'text' and tokenizer is not None: b = tokenizer(list(b))
-            if kind == 'image' and preprocess is not None: b = torch.stack([preprocess(o) for o in b])
-            elif kind == 'image' and isinstance(b, list): b = torch.stack(b)
-            if dev is not None and isinstance(b, torch.Tensor): b = b.to(dev)
-            outs.append(_rows(fn(b, **kw), f'{kind} embeddings'))
+            outs.append(_rows(fn(_batch(items[a:a+bs], kind, tokenizer, preprocess, dev), **kw), f'{kind} embeddings'))
     return torch.cat(outs)
 
 # %% ../nbs/04_curation.ipynb #54cd0518
@@ -76,6 +88,7 @@ def _is_vec(v)->bool:
     if isinstance(v, torch.Tensor): return v.ndim in (1, 2) and v.is_floating_point()
     return isinstance(v, np.ndarray) and v.ndim in (1, 2) and v.dtype.kind == 'f'
 
+# %% ../nbs/04_curation.ipynb #003c61d3
 def _collect(concepts, on_duplicate:str='merge')->tuple[list[str], list[list]]:
     "Concept names and, per concept, the parts (item lists or embedding arrays) to build it from."
     if on_duplicate not in ('merge', 'error'): raise SpecError(f"on_duplicate must be 'merge' or 'error', got {on_duplicate!r}")
@@ -92,98 +105,63 @@ def _collect(concepts, on_duplicate:str='merge')->tuple[list[str], list[list]]:
     if not groups: raise DataError('no concepts given')
     return list(groups), list(groups.values())
 
+# %% ../nbs/04_curation.ipynb #b1f0c007
 def _unit(x:torch.Tensor, name:str, row0:int|None=None)->torch.Tensor:
-    "L2-normalise the rows of `x`, refusing NaN/inf and all-zero rows (reported as pool rows from `row0`)."
-    x = x.float(); n = x.norm(dim=1, keepdim=True)
+    "An L2-normalised float32 copy of the rows of `x`, refusing NaN/inf and all-zero rows (reported as pool rows from `row0`)."
+    x = x.to(torch.float32, copy=True)                 # a copy we may divide in place: caption blocks are large
+    n = x.norm(dim=1, keepdim=True)
     for bad, what in ((~torch.isfinite(n[:, 0]), 'non-finite values (NaN or inf)'), (n[:, 0] == 0, 'all-zero embeddings (no direction to score)')):
         if (z := bad.nonzero()).numel():
             raise DataError(f"{name} has {len(z)} row(s) with {what}, first at {'row' if row0 is None else 'pool row'} {(row0 or 0) + z[0, 0].item()}")
-    return x / n
+    return x.div_(n)
+
+# %% ../nbs/04_curation.ipynb #1783c77c
+def _gather(names:list[str], groups:list[list], templates)->tuple[list, list[int], list]:
+    "Items to embed (texts through every template) with their concept ids, and the precomputed (ids, [m, d]) parts."
+    items, owner, parts = [], [], []
+    for c, grp in enumerate(groups):
+        for p in grp:
+            if _is_vec(p):   # prototypes are small: build them on the CPU whatever device the vectors are on
+                e = as_matrix(p.reshape(1, -1) if p.ndim == 1 else p, f'embeddings of {names[c]!r}', dtype=torch.float32).cpu()
+                parts.append((torch.full((len(e),), c), e)); continue
+            for o in p:
+                new = [t.format(o, c=o) for t in templates] if templates and isinstance(o, str) else [o]
+                items += new; owner += [c] * len(new)
+    return items, owner, parts
+
+# %% ../nbs/04_curation.ipynb #88e4e809
+def _mean_unit(own:torch.Tensor, emb:torch.Tensor, names:list[str])->torch.Tensor:
+    "[C, d] per-concept means of the L2-normalised rows of `emb` (concept `own[i]` for row i), renormalised."
+    mean = torch.zeros(len(names), emb.shape[1]).index_add_(0, own, _unit(emb, 'concept embeddings'))
+    norm = mean.norm(dim=1, keepdim=True)
+    if (bad := (norm[:, 0] < 1e-6).nonzero()).numel(): raise DataError(f'the embeddings of concept {names[bad[0, 0]]!r} cancel out: their mean is ~0')
+    return mean / norm
 
 # %% ../nbs/04_curation.ipynb #268db9c0
-def concept_prototypes(concepts, # list of names; dict concept -> texts, images or [m, d] / [d] embeddings
+def concept_prototypes(concepts, # list of names; dict concept -> texts, images or [m, d] / [d] embeddings (any device)
                        teacher=None, # encoder for texts/images (see `embed_items`); not needed for embeddings
                        kind:str='text', # 'text' or 'image': the tower of a joint teacher that embeds the items
                        templates:list[str]|None=None, # e.g. `['a photo of a {}.']`: every text goes through every template
                        on_duplicate:str='merge', # duplicate names: 'merge' into one concept, or 'error'
                        bs:int=256, # items per teacher call
                        **kwargs, # `tokenizer`, `preprocess`, `pool` for `embed_items`
-                      )->Prototypes:
+                      )->Prototypes: # [C, d] float32 unit rows on the CPU
     "Average each concept's L2-normalised embeddings and renormalise: one unit prototype per concept."
     names, groups = _collect(concepts, on_duplicate)
-    items, owner, parts = [], [], []
-    for c, grp in enumerate(groups):
-        for p in grp:
-            if _is_vec(p): parts.append((torch.full((1 if p.ndim == 1 else len(p),), c), as_matrix(p.reshape(1, -1) if p.ndim == 1 else p, f'embeddings of {names[c]!r}', dtype=torch.float32)))
-            else:
-                for o in p:
-                    new = [t.format(o, c=o) for t in templates] if templates and isinstance(o, str) else [o]
-                    items += new; owner += [c] * len(new)
+    items, owner, parts = _gather(names, groups, templates)
     if items:
         if teacher is None: raise SpecError('concepts given as texts or images need a `teacher` to embed them')
         parts.append((torch.tensor(owner), embed_items(teacher, items, kind, bs, **kwargs)))
     if len({e.shape[1] for _, e in parts}) > 1: raise ShapeError(f'concept embeddings have different widths: {sorted({e.shape[1] for _, e in parts})}')
-    own, emb = torch.cat([o for o, _ in parts]), _unit(torch.cat([e for _, e in parts]), 'concept embeddings')
-    mean = torch.zeros(len(names), emb.shape[1]).index_add_(0, own, emb)
-    norm = mean.norm(dim=1, keepdim=True)
-    if (bad := (norm[:, 0] < 1e-6).nonzero()).numel(): raise DataError(f'the embeddings of concept {names[bad[0, 0]]!r} cancel out: their mean is ~0')
-    return Prototypes(names, mean / norm, torch.bincount(own, minlength=len(names)).tolist())
-
-# %% ../nbs/04_curation.ipynb #1323ca5d
-_LOW, _PAD = 0xFFFFFFFF, -2**63
-
-def _encode(s:torch.Tensor, # [...] scores
-            row:torch.Tensor, # [...] global rows, 0 <= row < 2**32
-           )->torch.Tensor: # [...] int64 keys ordered by (score desc, row asc)
-    "Pack scores and rows into int64 keys whose integer order is (higher score, then lower row)."
-    b = (s.float() + 0.0).view(torch.int32)        # a copy, with -0.0 folded into 0.0
-    b ^= (b >> 31) & 0x7FFFFFFF                     # negative floats: flip the magnitude bits, so int order = float order
-    key = b.long()
-    key <<= 32; key |= _LOW - row                   # in place: blocks are large
-    return key
-
-def _decode(key:torch.Tensor)->tuple[torch.Tensor, torch.Tensor]:
-    "Scores (float32) and global rows (int64) back from keys."
-    b = (key >> 32).int()
-    b ^= (b >> 31) & 0x7FFFFFFF
-    return b.view(torch.float32), _LOW - (key & _LOW)
-
-# %% ../nbs/04_curation.ipynb #8032c55c
-class _Stream:
-    "Running exact top-k of int64 keys per concept, fed with [C, b] score blocks."
-    def __init__(self, k:int, keys:torch.Tensor|None=None):
-        self.k, self.keys, self.buf, self.nbuf, self.thr = k, keys, [], 0, None
-        self.settle()
-
-    def add(self, s:torch.Tensor, row0:int):
-        "Offer a [C, b] block of scores for global rows `row0 .. row0 + b`."
-        C, b = s.shape
-        if self.thr is None: blk = _encode(s, torch.arange(row0, row0 + b, device=s.device))
-        else:
-            r, c = (s >= self.thr[:, None]).nonzero(as_tuple=True)
-            if not len(r): return
-            cnt = torch.bincount(r, minlength=C)
-            pos = torch.arange(len(r), device=s.device) - (cnt.cumsum(0) - cnt)[r]
-            blk = torch.full((C, int(cnt.max())), _PAD, dtype=torch.long, device=s.device)
-            blk[r, pos] = _encode(s[r, c], c + row0)
-        del s                                        # the caller's block is freed before any merge
-        self.buf.append(blk); self.nbuf += blk.shape[1]
-        if self.thr is None or self.nbuf >= self.k // 2: self.settle()
-
-    def settle(self):
-        "Merge the buffer into the running top-k and update the entry threshold."
-        parts = ([] if self.keys is None else [self.keys]) + self.buf
-        if parts: self.keys = parts[0] if len(parts) == 1 else torch.cat(parts, 1)
-        del parts; self.buf, self.nbuf = [], 0        # drop the pieces before the top-k allocates its output
-        if self.keys is None or self.keys.shape[1] < self.k: return
-        if self.keys.shape[1] > self.k: self.keys = self.keys.topk(self.k, 1, sorted=False).values
-        self.thr = _decode(self.keys.min(1).values)[0]
+    own = torch.cat([o for o, _ in parts])
+    mean = _mean_unit(own, torch.cat([e for _, e in parts]), names)
+    return Prototypes(names, mean, torch.bincount(own, minlength=len(names)).tolist())
 
 # %% ../nbs/04_curation.ipynb #f48b2b67
 @dataclass(repr=False)
 class TopK:
     "Per-concept best captions of a pool: float32 scores and global rows, best first (ties: lower row first)."
-    scores: torch.Tensor  # [C, k'] float32, k' = min(k, n)
+    scores: torch.Tensor  # [C, k'] float32, k' = min(k, rows scored)
     idx: torch.Tensor     # [C, k'] int64 global caption rows
     names: list[str]      # C concept names
     k: int                # the K asked for
@@ -192,25 +170,256 @@ class TopK:
     n_shards: int         # shards in the whole pool
     fp: str = ''          # fingerprint of prototypes, shard shapes and settings
     ordered: bool = True  # columns sorted best first
+    n_pool: int|None = None  # caption rows in the whole pool (None: not recorded)
 
     @property
-    def complete(self)->bool: return sorted(self.shards) == list(range(self.n_shards))
-    def sort(self)->TopK:
-        "A copy with each concept's columns sorted best first."
-        if self.ordered: return self
-        s, i = _decode(_encode(self.scores, self.idx).sort(1, descending=True).values)
-        return TopK(s, i, self.names, self.k, self.n, self.shards, self.n_shards, self.fp)
-    def save(self, path:str|Path, # the file to write
-            ):
-        "Write atomically with `torch.save`."
-        with atomic_write(path) as f: torch.save(dict(vars(self)), f)
-    @classmethod
-    def load(cls, path:str|Path, # a file written by `save` (or a `score_captions` checkpoint)
-            )->TopK:
-        "Read a `TopK` back."
-        return cls(**torch.load(path, weights_only=True))
-    def __repr__(self): return f'TopK: {len(self.names)} concepts × best {self.scores.shape[1]:,} (k={self.k:,}) of {self.n:,} captions, {len(self.shards)}/{self.n_shards} shards'
+    def complete(self)->bool:
+        "Whether every shard of the pool went in (False for one rank's part)."
+        return sorted(self.shards) == list(range(self.n_shards))
+    def __repr__(self):
+        part = '' if self.complete else ", a partial result: merge the ranks' parts with merge_topk"
+        pool = f' of a pool of {self.n_pool:,}' if self.n_pool is not None and self.n_pool != self.n else ''
+        return (f'TopK: {len(self.names)} concepts × best {self.scores.shape[1]:,} (k={self.k:,}) of {self.n:,} captions{pool}, '
+                f'{len(self.shards)}/{self.n_shards} shards{part}')
     def _repr_markdown_(self): return f'**{self!r}**'
+
+# %% ../nbs/04_curation.ipynb #b1f0c013
+@patch
+def require_complete(self:TopK, what:str='this step', # what needs the whole pool, for the message
+                    )->TopK:
+    "`self` if every shard of the pool went in, else a `DataError` saying how to merge the ranks' parts."
+    if self.complete: return self
+    miss = sorted(set(range(self.n_shards)) - set(self.shards))
+    rows = f' ({self.n:,} of {self.n_pool:,} caption rows)' if self.n_pool is not None else f' ({self.n:,} caption rows)'
+    raise DataError(f'{what} needs the candidates of the whole pool, but this TopK covers {len(self.shards)} of {self.n_shards} '
+                    f'shards{rows}, missing {miss[:10]}: it is one rank\'s part. Merge the ranks\' parts first, '
+                    f'e.g. `merge_topk(out_folder)` once every rank has written its file (or pass partial=True to accept a part)')
+
+# %% ../nbs/04_curation.ipynb #1323ca5d
+_LOW, _PAD = 0xFFFFFFFF, -2**63   # the low word of a key; the padding key, below every real one
+_SCORE_ELEMS = 1 << 26            # scores per product block: [concepts, rows] stays at 256 MB of float32 (larger products run faster)
+
+# %% ../nbs/04_curation.ipynb #2fef6c65
+def _encode(s:torch.Tensor, # [...] scores
+            row:torch.Tensor, # [...] global rows, 0 <= row < 2**32
+           )->torch.Tensor: # [...] int64 keys ordered by (score desc, row asc)
+    "Pack scores and rows into int64 keys whose integer order is (higher score, then lower row)."
+    i = s.float().view(torch.int32)
+    sign = i >> 31                                  # 0 or -1
+    hi = ((i & 0x7FFFFFFF) ^ sign) - sign           # sign-magnitude bits to two's complement: int order = float order, -0.0 = 0.0
+    return (hi.long() << 32) | (_LOW - row)
+
+# %% ../nbs/04_curation.ipynb #64a6d024
+def _decode(key:torch.Tensor)->tuple[torch.Tensor, torch.Tensor]:
+    "Scores (float32) and global rows (int64) back from keys."
+    hi = key >> 32
+    sign = hi >> 63
+    return ((((hi ^ sign) - sign) | (sign & 0x80000000)).int().view(torch.float32), _LOW - (key & _LOW))
+
+# %% ../nbs/04_curation.ipynb #57f76f39
+def _thr(kth:torch.Tensor)->torch.Tensor:
+    "Entry thresholds from each row's smallest kept key: its score, or -inf while the row still holds padding."
+    return torch.where(kth == _PAD, float('-inf'), _decode(kth)[0])
+
+# %% ../nbs/04_curation.ipynb #b1f0c018
+def _encode_np(out:np.ndarray, # [...] int64 destination
+               s:np.ndarray, # [...] float32 scores
+               low:np.ndarray, # [...] int64 low words, 2**32 - 1 - row
+               tmp:np.ndarray, # [...] int32 scratch
+              ):
+    "`_encode` in numpy into preallocated arrays: the CPU hot path (numpy's vectorised integer ufuncs, no allocations)."
+    i = s.view(np.int32)
+    np.bitwise_and(i, 0x7FFFFFFF, out=tmp)
+    sign = np.right_shift(i, 31)
+    np.bitwise_xor(tmp, sign, out=tmp); np.subtract(tmp, sign, out=tmp)
+    np.multiply(tmp, 1 << 32, out=out, dtype=np.int64, casting='unsafe'); np.add(out, low, out=out)
+
+# %% ../nbs/04_curation.ipynb #ce8676e7
+def _top_sorted(keys:torch.Tensor, # [r, n] keys
+                k:int, # how many to keep
+               )->torch.Tensor: # [r, min(k, n)], best first
+    "The k largest keys of each row, best first (on the CPU with numpy's partition and sort, several times faster than torch's)."
+    k = min(k, keys.shape[1])
+    if keys.device.type != 'cpu': return keys.topk(k, 1).values
+    a = np.array(keys.numpy())                       # a copy: the caller's keys stay as they are
+    if k < a.shape[1]: a.partition(a.shape[1] - k, axis=1)
+    a = a[:, a.shape[1] - k:]
+    a.sort(axis=1)
+    return torch.from_numpy(np.ascontiguousarray(a[:, ::-1]))
+
+# %% ../nbs/04_curation.ipynb #10492cf9
+@lru_cache(None)
+def _pool(n:int):
+    "A thread pool of n workers, made once: numpy releases the GIL in the row-by-row folds."
+    from concurrent.futures import ThreadPoolExecutor
+    return ThreadPoolExecutor(n, thread_name_prefix='freeze_align.curation')
+
+# %% ../nbs/04_curation.ipynb #b1f0c016
+@patch
+def sort(self:TopK)->TopK:
+    "A copy with each concept's columns sorted best first (itself when already ordered)."
+    if self.ordered: return self
+    s, i = _decode(_top_sorted(_encode(self.scores.cpu(), self.idx.cpu()), self.scores.shape[1]))
+    return TopK(s, i, self.names, self.k, self.n, self.shards, self.n_shards, self.fp, True, self.n_pool)
+
+# %% ../nbs/04_curation.ipynb #131fdcad
+@patch
+def save(self:TopK, path:str|Path, # the file to write
+        ):
+    "Write atomically with `torch.save`."
+    with atomic_write(path) as f: torch.save(dict(vars(self)), f)
+
+# %% ../nbs/04_curation.ipynb #3c57487c
+@patch(cls_method=True)
+def load(cls:TopK, path:str|Path, # a file written by `save`, or a `score_captions` checkpoint
+         mmap:bool=False, # map the tensors from the file instead of reading them (for large parts)
+        )->TopK:
+    "Read a `TopK` back; a checkpoint's packed keys come back as scores and rows, best first."
+    d = torch.load(path, weights_only=True, mmap=mmap)
+    if 'keys' in d: d['scores'], d['idx'], d['ordered'] = *_decode(_top_sorted(d.pop('keys'), min(d['k'], d['n']))), True
+    return cls(**d)
+
+# %% ../nbs/04_curation.ipynb #8032c55c
+class _Stream:
+    "Exact running top-k keys of every concept over caption blocks, in O(C·(k + w)) memory."
+    def __init__(self, protos:torch.Tensor, # [C, d] unit prototypes, on the scoring device, in the product's dtype
+                 k:int, # keys kept per concept: min(K, rows this stream will see)
+                 keys:torch.Tensor|None=None, # [C, k'] kept keys to resume from, k' <= k
+                 batched:bool|None=None, # fold all rows at once with `topk` (default: off the CPU) instead of row by row
+                 threads:int|None=None, # CPU threads for the row-by-row folds (default: torch's)
+                 w:int|None=None, # buffered candidates per concept (default: K/4, at most 8192)
+                 elems:int=_SCORE_ELEMS, # scores per product block
+                ):
+        C, dev = len(protos), protos.device
+        self.P, self.k, self.w, self.elems, self.b = protos, k, w or max(16, min(8192, k // 4)), elems, -1
+        self.keys = torch.full((C, k), _PAD, dtype=torch.long, device=dev)    # kept keys, unordered
+        if keys is not None: self.keys[:, :keys.shape[1]] = keys
+        self.buf = torch.full((C, self.w), _PAD, dtype=torch.long, device=dev) # candidates not folded in yet
+        self.fill = torch.zeros(C, dtype=torch.long, device=dev)
+        self.thr = _thr(self.keys.min(1).values) if k else torch.full((C,), float('inf'), device=dev)
+        self.batched = dev.type != 'cpu' if batched is None else batched
+        self.nt = 1 if self.batched else max(1, threads or torch.get_num_threads())
+
+    def add(self, x:torch.Tensor, # [b, d] unit caption rows, on the prototypes' device and in their dtype
+            row0:int, # global row of x[0]
+           ):
+        "Score a block against every concept, a few concepts at a time, and keep what can enter each top-k."
+        self._scratch(len(x))
+        low = _LOW - torch.arange(row0, row0 + len(x), device=x.device)
+        for c0 in range(0, len(self.P), self.cp):
+            out = self.s[:len(self.P[c0:c0 + self.cp])] if len(x) == self.b else None
+            self._offer(c0, torch.matmul(self.P[c0:c0 + self.cp], x.T, out=out).float(), low)
+
+# %% ../nbs/04_curation.ipynb #b1f0c019
+@patch
+def _scratch(self:_Stream, b:int):
+    "Buffers for blocks of up to b rows, allocated once: fresh large tensors page-fault on every use."
+    if b <= self.b: return
+    dev, self.b = self.P.device, b
+    self.cp = max(1, self.elems // max(b, 1))                  # concepts per matrix product
+    self.s = torch.empty(min(self.cp, len(self.P)), b, dtype=self.P.dtype, device=dev)
+    self.hit = torch.empty(self.s.shape, dtype=torch.bool, device=dev)
+    if not self.batched: self.tmp = [(np.empty(self.k + self.w + b, np.int64), np.empty(b, np.int32)) for _ in range(self.nt)]
+
+# %% ../nbs/04_curation.ipynb #9439c227
+@patch
+def _offer(self:_Stream, c0:int, s:torch.Tensor, low:torch.Tensor):
+    "Keep what reaches the thresholds in the scores s [r, b] of concepts c0..c0+r: buffered, or folded in when a buffer is full."
+    r, b = s.shape
+    hit = self.hit[:r] if b == self.b else torch.empty_like(s, dtype=torch.bool)
+    torch.ge(s, self.thr[c0:c0 + r, None], out=hit)
+    cnt = torch.from_numpy(np.count_nonzero(hit.numpy(), axis=1)) if hit.device.type == 'cpu' else hit.sum(1)   # numpy counts ~10x faster
+    fill = self.fill[c0:c0 + r]
+    if bool((over := fill + cnt > self.w).any()):
+        rows = over.nonzero()[:, 0]
+        self._fold(c0, rows, s, hit, low)
+        if len(rows) == r: return
+        hit[rows] = False; cnt[rows] = 0
+    if not bool(cnt.any()): return
+    rr, cc = hit.nonzero(as_tuple=True)            # few: append them to the buffers
+    pos = fill[rr] + torch.arange(len(rr), device=rr.device) - (cnt.cumsum(0) - cnt)[rr]
+    self.buf[c0 + rr, pos] = _encode(s[rr, cc], _LOW - low[cc])
+    fill += cnt
+
+# %% ../nbs/04_curation.ipynb #b1f0c020
+@patch
+def _fold(self:_Stream, c0:int, rows:torch.Tensor, s=None, hit=None, low=None):
+    "Fold the buffers of concepts c0 + rows, and the hits among their block scores s[rows], into their top-k."
+    if self.k == 0 or not len(rows): return
+    if self.batched: return self._fold_batched(c0 + rows, *(() if s is None else (s[rows], hit[rows], low)))
+    self._scratch(0)
+    kth, todo = np.empty(len(rows), np.int64), rows.tolist()
+    jobs = [(t, c0, todo, s, hit, low, kth) for t in range(self.nt)]
+    if self.nt == 1: self._fold_rows(*jobs[0])
+    else: list(_pool(self.nt).map(lambda j: self._fold_rows(*j), jobs))
+    self.thr[c0 + rows] = _thr(torch.from_numpy(kth))
+
+# %% ../nbs/04_curation.ipynb #6a4ed48a
+@patch
+def _fold_rows(self:_Stream, t:int, c0:int, rows:list, s, hit, low, kth:np.ndarray):
+    "CPU fold, one concept at a time (worker t of nt): numpy's partition selects the top-k in place, 5-10x faster than `topk`."
+    tmp, t32 = self.tmp[t]
+    K, keys, buf, fill = self.k, self.keys.numpy(), self.buf.numpy(), self.fill.numpy()
+    sn, hn, ln = (None, None, None) if s is None else (s.numpy(), hit.numpy(), low.numpy())
+    for j in range(t, len(rows), self.nt):
+        c = c0 + rows[j]
+        n = K + fill[c]
+        tmp[:K], tmp[K:n] = keys[c], buf[c, :fill[c]]
+        if sn is not None:
+            sel = np.flatnonzero(hn[rows[j]])
+            _encode_np(tmp[n:n + len(sel)], sn[rows[j]][sel], ln[sel], t32[:len(sel)])
+            n += len(sel)
+        tmp[:n].partition(n - K)                   # the K largest keys end up in tmp[n-K:n], their smallest first
+        keys[c] = tmp[n - K:n]
+        kth[j], fill[c] = tmp[n - K], 0
+
+# %% ../nbs/04_curation.ipynb #2bc13542
+@patch
+def _fold_batched(self:_Stream, rows:torch.Tensor, s=None, hit=None, low=None):
+    "The same fold for all `rows` at once with `topk`: the accelerator path (it also runs on the CPU, for the tests)."
+    nb = int(self.fill[rows].max())
+    parts = [self.keys[rows], self.buf[rows, :nb]] + ([] if s is None else [torch.where(hit, _encode(s, _LOW - low), _PAD)])
+    top = torch.cat(parts, 1).topk(self.k, 1, sorted=False).values
+    self.keys[rows], self.buf[rows, :nb], self.fill[rows] = top, _PAD, 0
+    self.thr[rows] = _thr(top.min(1).values)
+
+# %% ../nbs/04_curation.ipynb #b1f0c021
+@patch
+def settle(self:_Stream)->torch.Tensor:
+    "Fold every buffer in; returns the [C, k] kept keys (unordered)."
+    self._fold(0, self.fill.nonzero()[:, 0])
+    return self.keys
+
+# %% ../nbs/04_curation.ipynb #7d89f670
+@patch
+def result(self:_Stream)->torch.Tensor:
+    "The [C, k] kept keys, each row best first (sorted in place, a few rows at a time); the stream ends here, its buffers freed."
+    self.settle()
+    self.buf = self.s = self.hit = self.tmp = None       # the caller decodes the keys next: make room
+    step = max(1, (1 << 22) // max(1, self.k))
+    for a in range(0, len(self.keys), step):
+        if self.keys.device.type == 'cpu': r = self.keys[a:a + step].numpy(); r.sort(axis=1); r[:] = r[:, ::-1]
+        else: self.keys[a:a + step] = self.keys[a:a + step].sort(1, descending=True).values
+    return self.keys
+
+# %% ../nbs/04_curation.ipynb #117c7d08
+def _decode_np(out:np.ndarray, # [...] float32 destination
+               key:np.ndarray, # [...] int64 keys
+              ):
+    "The scores of `key`, written into `out` (`_decode`'s first half in numpy: the final decode of a large state)."
+    hi = (key >> 32).astype(np.int32)                  # order-preserving score bits
+    sign, bits = hi >> 31, out.view(np.int32)
+    np.bitwise_xor(hi, sign, out=bits); np.subtract(bits, sign, out=bits)
+    np.bitwise_or(bits, sign & np.int32(-2**31), out=bits)
+
+# %% ../nbs/04_curation.ipynb #84ccec5e
+def _split(keys:torch.Tensor)->tuple[torch.Tensor, torch.Tensor]:
+    "Scores and rows from [C, k] CPU keys, turning the `keys` themselves into the rows (in place: the state is large)."
+    k = keys.numpy()
+    scores, step = np.empty(k.shape, np.float32), max(1, (1 << 21) // max(1, k.shape[1]))
+    for a in range(0, len(k), step): _decode_np(scores[a:a + step], k[a:a + step])
+    np.bitwise_and(k, _LOW, out=k); np.subtract(_LOW, k, out=k)
+    return torch.from_numpy(scores), keys
 
 # %% ../nbs/04_curation.ipynb #9d921e60
 class _Rows:
@@ -221,6 +430,7 @@ class _Rows:
     def shape(self): return (self.b - self.a,) + tuple(self.x.shape[1:])
     def __getitem__(self, sl): return self.x[self.a + sl.start:self.a + min(sl.stop, len(self))]
 
+# %% ../nbs/04_curation.ipynb #53cc8d80
 def _shard_list(emb, shard_rows:int)->list:
     "The caption shards, each checked to be a 2-D array-like; a single array is cut into pieces of `shard_rows`."
     shards = list(emb) if isinstance(emb, (list, tuple)) else [emb]
@@ -231,24 +441,75 @@ def _shard_list(emb, shard_rows:int)->list:
     if len(shards) == 1 and len(emb := shards[0]) > shard_rows: shards = [_Rows(emb, a, min(a + shard_rows, len(emb))) for a in range(0, len(emb), shard_rows)]
     return shards
 
+# %% ../nbs/04_curation.ipynb #c77d54b4
 def _as_protos(protos, names=None)->Prototypes:
     "A `Prototypes` from itself or from a [C, d] array (rows renormalised)."
     if isinstance(protos, Prototypes): return protos
     x = _unit(as_matrix(protos, 'prototypes', dtype=torch.float32), 'prototypes')
     return Prototypes(list(names) if names is not None else [str(i) for i in range(len(x))], x)
 
-def _sha(x)->str: return hashlib.sha256(np.ascontiguousarray(np.asarray(x, np.float32)).tobytes()).hexdigest()[:16]
+# %% ../nbs/04_curation.ipynb #7e666362
+def _sha(x)->str:
+    "A short content hash of an array or a tensor on any device, as float32."
+    return hashlib.sha256(np.ascontiguousarray(to_numpy(x), np.float32).tobytes()).hexdigest()[:16]
 
+# %% ../nbs/04_curation.ipynb #002d1820
 def _clamp_note(k:int, n:int):
     if n < k: _log.warning(f'k={k:,} is larger than the pool ({n:,} captions): keeping all {n:,} per concept')
 
+# %% ../nbs/04_curation.ipynb #b1f0c022
+def _check_pool(shards:list, P:Prototypes, k:int)->tuple[list[int], list[int]]:
+    "Shard lengths and global row offsets, after checking the pool against the prototypes."
+    lens = [len(s) for s in shards]
+    offs = np.concatenate([[0], np.cumsum(lens)]).astype(int).tolist()
+    for i, s in enumerate(shards):
+        if s.shape[1] != P.dim: raise ShapeError(f'caption shard {i} has width {s.shape[1]} but the prototypes have {P.dim}: embed both with the same teacher')
+    if offs[-1] == 0: raise DataError('the caption pool is empty')
+    if offs[-1] > 2**32: raise DataError(f'{offs[-1]:,} captions: rows are packed into 32 bits, score at most 2**32 per pool')
+    if k < 1: raise SpecError(f'k must be at least 1, got {k}')
+    return lens, offs
+
+# %% ../nbs/04_curation.ipynb #7ee37e85
+def _pool_fp(P:Prototypes, shards:list, lens:list[int], **settings)->str:
+    "Fingerprint of what a checkpoint depends on: prototypes, shard lengths and first rows, settings."
+    heads = [_sha(as_matrix(s[0:1], f'caption shard {i}', dtype=torch.float32)) if len(s) else '' for i, s in enumerate(shards)]
+    return fingerprint(dict(protos=_sha(P.emb), names=P.names, lens=lens, heads=heads, **settings))
+
+# %% ../nbs/04_curation.ipynb #8c9e13aa
+def _resume(path:Path|None, fp:str)->tuple:
+    "(kept keys, shards done, rows done) from this rank's checkpoint, or an empty start."
+    if path is None or not path.exists(): return None, [], 0
+    d = torch.load(path, weights_only=True)
+    if d['fp'] != fp: raise MismatchError(f'{path} was written for other prototypes, shards or settings: delete it or use another `out`')
+    _log.info(f'resuming from {path}: {len(d["shards"])} shard(s) done')
+    return d['keys'] if 'keys' in d else _encode(d['scores'], d['idx']), list(d['shards']), d['n']
+
+# %% ../nbs/04_curation.ipynb #62e9a655
+def _ranks(rank:int|None, world_size:int|None)->tuple[int, int]:
+    "This process's rank and the number of ranks: as given, else from `dist_info()` (torchrun's environment)."
+    r0, w0 = dist_info()
+    return r0 if rank is None else rank, w0 if world_size is None else world_size
+
+# %% ../nbs/04_curation.ipynb #25f1c9e5
+def _checkpoint(path:Path, keys:torch.Tensor, **info):
+    "Save a run's state atomically: the kept keys as they are (unsorted, no copy on the CPU) and what `TopK` needs."
+    with atomic_write(path) as f: torch.save(dict(info, keys=keys.cpu()), f)
+
+# %% ../nbs/04_curation.ipynb #8946c94e
+def _score_shard(st:_Stream, shard, i:int, row0:int, chunk:int, dev, dt):
+    "Feed shard i to the stream block by block, as unit rows on `dev` in `dt`."
+    for a in range(0, len(shard), chunk):
+        x = as_matrix(shard[a:a+chunk], f'caption shard {i}', finite=False)   # rebinding x frees the previous block first
+        x = _unit(x.to(dev), f'caption shard {i}', row0 + a).to(dt)
+        st.add(x, row0 + a)
+
 # %% ../nbs/04_curation.ipynb #da0d97c9
 def score_captions(emb, # [N, d] caption embeddings (array-like: len, .shape, x[a:b]) or a list of such shards
-                   protos, # `Prototypes`, or [C, d] prototype embeddings
+                   protos, # `Prototypes`, or [C, d] prototype embeddings (any device)
                    k:int=50_000, # candidates kept per concept
                    out:str|Path|None=None, # folder for per-shard checkpoints (resume, parallel ranks); None: memory only
-                   chunk:int=32_768, # caption rows per block: peak memory adds [C, chunk] scores
-                   device=None, # where to score: 'cpu', 'cuda', ... (default: CUDA if available)
+                   chunk:int=32_768, # caption rows per block
+                   device=None, # where to score (default: `default_device()`, this process's GPU under torchrun, else CPU)
                    dtype=None, # matrix-product precision: fp32 (default), or 'fp16'/'bf16' on GPU
                    rank:int|None=None, # this process's rank (default: `dist_info()`)
                    world_size:int|None=None, # number of ranks (default: `dist_info()`)
@@ -257,49 +518,54 @@ def score_captions(emb, # [N, d] caption embeddings (array-like: len, .shape, x[
                    save_every:float=600, # seconds between checkpoints, taken after a shard (0: after every shard)
                    shard_rows:int=1 << 20, # a single array is cut into pieces of this many rows (for checkpoints and ranks)
                    stop_after:int|None=None, # for tests: raise `InterruptedError` after this many shards
-                  )->TopK:
+                  )->TopK: # this rank's part when world_size > 1 (see `merge_topk`)
     "Cosine-score a sharded caption pool against concept prototypes, keeping each concept's exact top-K."
     P, shards = _as_protos(protos, names), _shard_list(emb, shard_rows)
-    lens = [len(s) for s in shards]
-    offs = np.concatenate([[0], np.cumsum(lens)]).tolist()
-    for i, s in enumerate(shards):
-        if s.shape[1] != P.dim: raise ShapeError(f'caption shard {i} has width {s.shape[1]} but the prototypes have {P.dim}: embed both with the same teacher')
-    if offs[-1] == 0: raise DataError('the caption pool is empty')
-    if offs[-1] > 2**32: raise DataError(f'{offs[-1]:,} captions: rows are packed into 32 bits, score at most 2**32 per pool')
-    if k < 1: raise SpecError(f'k must be at least 1, got {k}')
-    r0, w0 = dist_info()
-    rank, world_size = r0 if rank is None else rank, w0 if world_size is None else world_size
+    lens, offs = _check_pool(shards, P, k)
+    rank, world_size = _ranks(rank, world_size)
     dev, dt = default_device(device), resolve_dtype(dtype)
-    heads = [_sha(as_matrix(s[0:1], f'caption shard {i}', dtype=torch.float32)) if len(s) else '' for i, s in enumerate(shards)]
-    fp = fingerprint(dict(protos=_sha(P.emb), names=P.names, k=k, chunk=chunk, dtype=dt, lens=lens, heads=heads, world_size=world_size))
+    fp = _pool_fp(P, shards, lens, k=k, chunk=chunk, dtype=dt, world_size=world_size)
     path = Path(out)/f'topk-rank{rank:04d}-of-{world_size:04d}.pt' if out is not None else None
-    st, done, n = _Stream(k), [], 0
-    if path is not None and resume and path.exists():
-        old = TopK.load(path)
-        if old.fp != fp: raise MismatchError(f'{path} was written for other prototypes, shards or settings: delete it or use another `out`')
-        st, done, n = _Stream(k, _encode(old.scores, old.idx).to(dev)), list(old.shards), old.n
-        _log.info(f'resuming from {path}: {len(done)} shard(s) done')
-    mine = [i for i in range(len(shards)) if i % world_size == rank]
-    Pd = P.emb.to(dev, dt)
-    def _state(keys, ordered):
-        s, i = _decode(keys.cpu()) if keys is not None else (torch.zeros(len(P), 0), torch.zeros(len(P), 0, dtype=torch.long))
-        return TopK(s, i, P.names, k, n, list(done), len(shards), fp, ordered)
+    keys, done, n = _resume(path if resume else None, fp)
+    todo = [i for i in range(len(shards)) if i % world_size == rank and i not in done]
+    _log.info(f'rank {rank} of {world_size}: scoring {len(todo)} of {len(shards)} shard(s) on {dev}')
+    st = _Stream(P.emb.to(dev, dt), min(k, n + sum(lens[i] for i in todo)), keys)
+    info = lambda ordered: dict(names=P.names, k=k, n=n, shards=list(done), n_shards=len(shards), fp=fp, ordered=ordered, n_pool=offs[-1])
     last = time.monotonic()
-    for j, i in enumerate(progress([i for i in mine if i not in done], desc=f'scoring shards (rank {rank}/{world_size})')):
-        for a in range(0, lens[i], chunk):
-            x = as_matrix(shards[i][a:a+chunk], f'caption shard {i}', finite=False)
-            x = _unit(x.to(dev), f'caption shard {i}', offs[i] + a).to(dt)
-            st.add((Pd @ x.T).float(), offs[i] + a)
+    for j, i in enumerate(progress(todo, desc=f'scoring shards (rank {rank}/{world_size})')):
+        _score_shard(st, shards[i], i, offs[i], chunk, dev, dt)
         done.append(i); n += lens[i]
-        if path is not None and len(done) < len(mine) and time.monotonic() - last >= save_every:
-            st.settle(); _state(st.keys, False).save(path); last = time.monotonic()
-        if stop_after is not None and j + 1 >= stop_after and len(done) < len(mine):
+        if path is not None and j + 1 < len(todo) and time.monotonic() - last >= save_every:
+            _checkpoint(path, st.settle(), **info(False)); last = time.monotonic()
+        if stop_after is not None and j + 1 >= stop_after and j + 1 < len(todo):
             raise InterruptedError(f'stopped after {j + 1} shard(s) as asked (stop_after); call again to resume')
-    st.settle()
-    res = _state(None if st.keys is None else st.keys.sort(1, descending=True).values, True)
+    res = TopK(*_split(st.result().cpu()), **info(True))
     if path is not None: res.save(path)
     if world_size == 1: _clamp_note(k, n)
     return res
+
+# %% ../nbs/04_curation.ipynb #b1f0c028
+def _load_parts(parts)->list[TopK]:
+    "`TopK` parts as given, or memory-mapped from the rank files of a folder."
+    if isinstance(parts, (str, Path)):
+        files = sorted(Path(parts).glob('topk-rank*.pt'))
+        if not files: raise DataError(f'no topk-rank*.pt files in {parts}')
+        return [TopK.load(f, mmap=True) for f in files]
+    if not (parts := list(parts)): raise DataError('nothing to merge')
+    return parts
+
+# %% ../nbs/04_curation.ipynb #fd0fcdf3
+def _covered(parts:list[TopK], partial:bool)->list[int]:
+    "The shards the parts cover, after checking that they fit together."
+    p0 = parts[0]
+    if any(p.fp != p0.fp or p.names != p0.names for p in parts):
+        raise MismatchError('the parts come from different prototypes, shard layouts or settings (fingerprints differ)')
+    seen = sorted(s for p in parts for s in p.shards)
+    if len(seen) != len(set(seen)): raise DataError('a shard appears in two parts: each shard must be scored once')
+    if not partial and seen != list(range(p0.n_shards)):
+        miss = sorted(set(range(p0.n_shards)) - set(seen))
+        raise DataError(f'the parts cover {len(seen)} of {p0.n_shards} shards (missing {miss[:10]}): finish those ranks, or pass partial=True')
+    return seen
 
 # %% ../nbs/04_curation.ipynb #6cff9d47
 def merge_topk(parts, # `TopK` parts, or the `out` folder of a `score_captions` run over several ranks
@@ -307,22 +573,13 @@ def merge_topk(parts, # `TopK` parts, or the `out` folder of a `score_captions` 
                partial:bool=False, # allow parts that together miss some shards
               )->TopK:
     "Merge per-rank top-K parts into the exact top-K of their union (same order and tie rule)."
-    if isinstance(parts, (str, Path)):
-        files = sorted(Path(parts).glob('topk-rank*.pt'))
-        if not files: raise DataError(f'no topk-rank*.pt files in {parts}')
-        parts = [TopK.load(f) for f in files]
-    parts = list(parts)
-    if not parts: raise DataError('nothing to merge')
-    p0 = parts[0]
-    if any(p.fp != p0.fp or p.names != p0.names for p in parts):
-        raise MismatchError('the parts come from different prototypes, shard layouts or settings (fingerprints differ)')
-    seen = [s for p in parts for s in p.shards]
-    if len(seen) != len(set(seen)): raise DataError('a shard appears in two parts: each shard must be scored once')
-    if not partial and sorted(seen) != list(range(p0.n_shards)):
-        miss = sorted(set(range(p0.n_shards)) - set(seen))
-        raise DataError(f'the parts cover {len(seen)} of {p0.n_shards} shards (missing {miss[:10]}): finish those ranks, or pass partial=True')
-    k, n = k or p0.k, sum(p.n for p in parts)
-    keys = torch.cat([_encode(p.scores, p.idx) for p in parts], 1)
-    keys = keys.topk(k, 1).values if keys.shape[1] > k else keys.sort(1, descending=True).values
+    parts = _load_parts(parts)
+    seen, p0 = _covered(parts, partial), parts[0]
+    k, n, cols = k or p0.k, sum(p.n for p in parts), sum(p.scores.shape[1] for p in parts)
+    scores, idx = torch.empty(len(p0.names), min(k, cols)), torch.empty(len(p0.names), min(k, cols), dtype=torch.long)
+    step = max(1, (1 << 22) // max(1, cols))           # a few concepts at a time: memory stays near the result's
+    for a in range(0, len(p0.names), step):
+        keys = torch.cat([_encode(p.scores[a:a+step].cpu(), p.idx[a:a+step].cpu()) for p in parts], 1)
+        scores[a:a+step], idx[a:a+step] = _decode(_top_sorted(keys, k))
     _clamp_note(k, n)
-    return TopK(*_decode(keys), p0.names, k, n, sorted(seen), p0.n_shards, p0.fp)
+    return TopK(scores, idx, p0.names, k, n, seen, p0.n_shards, p0.fp, n_pool=p0.n_pool)

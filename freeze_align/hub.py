@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 from .core import *
-from .pairs import ImageTextPairs, LabelledImages, stratified_indices, pre_caption
+from .pairs import ImageTextPairs, LabelledImages, pre_caption
+from .data import _subset_indices
 
 # %% auto #0
 __all__ = ['HUB_DATASETS', 'MISSING_DATASETS', 'HFImages', 'from_hf_image_text', 'from_hf_classification', 'HubDataset',
@@ -18,7 +19,11 @@ __all__ = ['HUB_DATASETS', 'MISSING_DATASETS', 'HFImages', 'from_hf_image_text',
 # %% ../nbs/01c_hub.ipynb #b1d0a044
 class HFImages:
     "A lazy, picklable view of the image column(s) of a Hugging Face dataset: a row is decoded only when read."
-    def __init__(self, ds, columns:tuple|list): self.columns = tuple(columns); self.ds = ds.select_columns(list(self.columns))
+    def __init__(self, ds, # a `datasets.Dataset`
+                 columns:tuple|list, # image column candidates, in order of preference
+                ):
+        self.columns = tuple(columns)
+        self.ds = ds.select_columns(list(self.columns))
     def __len__(self): return len(self.ds)
     def __getitem__(self, i:int):
         row = self.ds[int(i)]
@@ -29,9 +34,25 @@ class HFImages:
     def select(self, idx): return HFImages(self.ds.select([int(i) for i in idx]), self.columns)
     def __repr__(self): return f'HFImages({len(self)} rows, columns {list(self.columns)})'
 
+# %% ../nbs/01c_hub.ipynb #c1d0b002
+def _offline_error(ds_or_id, e:OSError)->OfflineError:
+    "The error for a dataset that is neither in the local cache nor reachable."
+    offline = os.environ.get('HF_HUB_OFFLINE') == '1' or os.environ.get('HF_DATASETS_OFFLINE') == '1'
+    why = 'HF_HUB_OFFLINE=1 is set' if offline else 'the hub could not be reached or has no such dataset'
+    return OfflineError(f'could not load the dataset {str(ds_or_id)!r}: it is not in the local cache and {why}. Download it once with network '
+                        f'access (it is cached under $HF_HOME), or pass a local copy. Original error: {str(e).splitlines()[0][:200]}')
+
+# %% ../nbs/01c_hub.ipynb #c1d0b020
+def _saved_to_disk(path)->bool:
+    "Is `path` a folder written by `Dataset.save_to_disk` or `DatasetDict.save_to_disk`?"
+    p = Path(path).expanduser()
+    return (p/'state.json').is_file() or (p/'dataset_dict.json').is_file()
+
+# %% ../nbs/01c_hub.ipynb #c1d0b003
 def _load_hf(ds_or_id, split:str, **load_kwargs):
-    "A `datasets.Dataset`: passed through, picked from a `DatasetDict`, or loaded from a hub id or local folder."
+    "A `datasets.Dataset`: passed through, picked from a `DatasetDict`, or loaded from a hub id or a folder."
     datasets = require('datasets')
+    if isinstance(ds_or_id, (str, Path)) and _saved_to_disk(ds_or_id): ds_or_id = datasets.load_from_disk(str(Path(ds_or_id).expanduser()))
     if isinstance(ds_or_id, datasets.DatasetDict):
         if split not in ds_or_id: raise DataError(f'no split {split!r}: the dataset has {list(ds_or_id)}')
         return ds_or_id[split]
@@ -43,10 +64,9 @@ def _load_hf(ds_or_id, split:str, **load_kwargs):
         raise
     except OSError as e:
         if Path(ds_or_id).expanduser().exists(): raise
-        why = 'HF_HUB_OFFLINE=1 is set' if os.environ.get('HF_HUB_OFFLINE') == '1' or os.environ.get('HF_DATASETS_OFFLINE') == '1' else 'the hub could not be reached or has no such dataset'
-        raise OfflineError(f'could not load the dataset {str(ds_or_id)!r}: it is not in the local cache and {why}. Download it once with network '
-                           f'access (it is cached under $HF_HOME), or pass a local copy. Original error: {str(e).splitlines()[0][:200]}') from e
+        raise _offline_error(ds_or_id, e) from e
 
+# %% ../nbs/01c_hub.ipynb #c1d0b005
 def _columns(ds, wanted, what:str)->list[str]:
     "The columns of `wanted` (a name or candidates) that `ds` has; a clear error when there is none."
     wanted = [wanted] if isinstance(wanted, str) else list(wanted)
@@ -54,13 +74,20 @@ def _columns(ds, wanted, what:str)->list[str]:
     if not found: raise DataError(f'the dataset has no {what} column {" or ".join(map(repr, wanted))}; its columns are {ds.column_names}')
     return found
 
+# %% ../nbs/01c_hub.ipynb #c1d0b021
 def _hf_subset(ds, n:int|None, seed:int):
+    "A random subset of `n` rows of `ds` (in their order), or `ds` itself when `n` is None."
     if n is None: return ds
     if not 0 < n <= len(ds): raise DataError(f'cannot take {n} of {len(ds)} rows')
     return ds.select(np.sort(np.random.default_rng(seed).choice(len(ds), n, replace=False)).tolist())
 
+# %% ../nbs/01c_hub.ipynb #c1d0b022
+def _hf_name(ds_or_id, ds)->str:
+    "A container name: the hub id or folder, else the dataset's own name."
+    return str(ds_or_id) if isinstance(ds_or_id, (str, Path)) else (getattr(ds.info, 'dataset_name', None) or 'hf')
+
 # %% ../nbs/01c_hub.ipynb #b1d0a045
-def from_hf_image_text(ds_or_id, # a `datasets.Dataset`/`DatasetDict`, a hub id or a local folder
+def from_hf_image_text(ds_or_id, # a `datasets.Dataset`/`DatasetDict`, a hub id, a local folder or a `save_to_disk` folder
                        image_column:str|tuple='image', # the image column, or candidates (first present wins)
                        caption_column:str='caption', # a string or a list of strings per row
                        split:str='test', # the split to load or pick
@@ -77,25 +104,30 @@ def from_hf_image_text(ds_or_id, # a `datasets.Dataset`/`DatasetDict`, a hub id 
     img_cols, cap_col = _columns(ds, image_column, 'image'), _columns(ds, caption_column, 'caption')[0]
     for c in meta_columns: _columns(ds, c, 'metadata')
     ds = _hf_subset(ds, n, seed)
-    caps, c2i = [], []
-    for i, cell in enumerate(ds.select_columns([cap_col])[cap_col]):
-        cs = ([cell] if not caption_sep else cell.split(caption_sep)) if isinstance(cell, str) else list(cell or [])
-        cs = [c for c in cs if isinstance(c, str) and c.strip()] if caption_sep else cs
-        if not cs: raise DataError(f'row {i} has no caption in column {cap_col!r}')
-        caps += cs; c2i += [i] * len(cs)
+    caps, c2i = _hf_captions(ds.select_columns([cap_col])[cap_col], cap_col, caption_sep)
     if caption_fn: caps = [caption_fn(c) for c in caps]
     meta = {c: list(ds.select_columns([c])[c]) for c in meta_columns}
     return ImageTextPairs(HFImages(ds, img_cols), caps, np.array(c2i), meta=meta, name=name or f'{_hf_name(ds_or_id, ds)}/{split}')
 
-def _hf_name(ds_or_id, ds)->str:
-    return str(ds_or_id) if isinstance(ds_or_id, (str, Path)) else (getattr(ds.info, 'dataset_name', None) or 'hf')
+# %% ../nbs/01c_hub.ipynb #c1d0b007
+def _hf_captions(cells, col:str, sep:str|None)->tuple[list[str], list[int]]:
+    "Flatten caption cells (strings, split on `sep`, or lists) into captions and their row indices; empty rows are refused."
+    caps, c2i = [], []
+    for i, cell in enumerate(cells):
+        cs = ([cell] if not sep else cell.split(sep)) if isinstance(cell, str) else list(cell or [])
+        cs = [c for c in cs if isinstance(c, str) and c.strip()] if sep else cs
+        if not cs: raise DataError(f'row {i} has no caption in column {col!r}')
+        caps += cs; c2i += [i] * len(cs)
+    return caps, c2i
 
-def from_hf_classification(ds_or_id, # a `datasets.Dataset`/`DatasetDict`, a hub id or a local folder
+# %% ../nbs/01c_hub.ipynb #b1d0a048b
+def from_hf_classification(ds_or_id, # a `datasets.Dataset`/`DatasetDict`, a hub id, a local folder or a `save_to_disk` folder
                            image_column:str|tuple='image', # the image column, or candidates (first present wins)
                            label_column:str='label', # integer labels
                            classnames:list[str]|None=None, # class names (default: the label column's `ClassLabel` names)
                            split:str='test', # the split to load or pick
                            n:int|None=None, # keep a class-stratified subset of this many images
+                           per_class:int|None=None, # or keep at most this many images of each class
                            seed:int=0, # seed of that subset
                            name:str|None=None, # the container's name (default: the id and split)
                            **load_kwargs, # passed to `datasets.load_dataset`
@@ -104,14 +136,11 @@ def from_hf_classification(ds_or_id, # a `datasets.Dataset`/`DatasetDict`, a hub
     datasets = require('datasets')
     ds = _load_hf(ds_or_id, split, **load_kwargs)
     img_cols, lab_col = _columns(ds, image_column, 'image'), _columns(ds, label_column, 'label')[0]
-    feature = ds.features[lab_col]
     if classnames is None:
-        if not isinstance(feature, datasets.ClassLabel): raise DataError(f'column {lab_col!r} holds plain values ({feature}), not a ClassLabel: pass classnames=[...]')
+        if not isinstance(feature := ds.features[lab_col], datasets.ClassLabel): raise DataError(f'column {lab_col!r} holds plain values ({feature}), not a ClassLabel: pass classnames=[...]')
         classnames = feature.names
     labels = np.asarray(list(ds.select_columns([lab_col])[lab_col]))
-    if n is not None:
-        idx = stratified_indices(labels, n, seed)
-        ds, labels = ds.select(idx.tolist()), labels[idx]
+    if (idx := _subset_indices(labels, n, per_class, seed)) is not None: ds, labels = ds.select(idx.tolist()), labels[idx]
     return LabelledImages(HFImages(ds, img_cols), labels, list(classnames), name=name or f'{_hf_name(ds_or_id, ds)}/{split}')
 
 # %% ../nbs/01c_hub.ipynb #b1d0a050
@@ -129,8 +158,10 @@ class HubDataset:
     n_classes: int|None = None
     note: str = ''
 
+# %% ../nbs/01c_hub.ipynb #c1d0b009
 def _wds(name, task, key=None, **kw): return name, HubDataset(name, task, f'clip-benchmark/wds_{key or name}', **kw)
 
+# %% ../nbs/01c_hub.ipynb #c1d0b023
 HUB_DATASETS = dict([
     _wds('coco', 'retrieval', 'mscoco_captions', note='COCO 2014 Karpathy 5k test: 5,000 images, 25,010 captions'),
     _wds('flickr30k', 'retrieval', note='Karpathy 1k test: 1,000 images, 5,000 captions'),
@@ -149,12 +180,16 @@ HUB_DATASETS = dict([
     _wds('cifar10', 'classification', 'vtab-cifar10', n_classes=10),
     _wds('cifar100', 'classification', 'vtab-cifar100', n_classes=100),
 ])
+
+# %% ../nbs/01c_hub.ipynb #c1d0b010
 MISSING_DATASETS = {
     'cub': 'CUB-200-2011 has no clip-benchmark/wds_* repo: load a copy with from_hf_classification(...)',
     'ucf101': 'UCF101 (evaluated on video mid-frames in the paper) has no clip-benchmark/wds_* repo: extract mid-frames and build LabelledImages',
 }
 
-def clip_benchmark_classnames(key:str|None=None)->list[str]|dict:
+# %% ../nbs/01c_hub.ipynb #c1d0b012
+def clip_benchmark_classnames(key:str|None=None, # a dataset key, e.g. `'pets'` (None: every dataset's names)
+                             )->list[str]|dict:
     "Class names from CLIP_benchmark's `en_classnames.json` (read from the installed package, offline); all of them without `key`."
     import importlib.util
     spec = importlib.util.find_spec('clip_benchmark')
@@ -164,7 +199,9 @@ def clip_benchmark_classnames(key:str|None=None)->list[str]|dict:
     if key not in names: raise SpecError(f'en_classnames.json has no {key!r}; it has {sorted(names)}')
     return names[key]
 
+# %% ../nbs/01c_hub.ipynb #c1d0b013
 def _hub_spec(name:str, task:str)->HubDataset:
+    "The registry entry `name` of this `task`; a clear error for a missing, unknown or other-task name."
     if name in MISSING_DATASETS: raise SpecError(MISSING_DATASETS[name])
     spec = HUB_DATASETS.get(name)
     known = [k for k, v in HUB_DATASETS.items() if v.task == task]
@@ -183,10 +220,11 @@ def _repo_classnames(spec:HubDataset, path)->list[str]:
     if not f.exists(): raise DataError(f'{f} does not exist: a clip-benchmark webdataset copy has classnames.txt next to its split folders')
     return [l.strip() for l in f.read_text(encoding='utf-8').splitlines() if l.strip()]
 
+# %% ../nbs/01c_hub.ipynb #c1d0b015
 def retrieval_dataset(name:str, # a retrieval entry of `HUB_DATASETS`: `'coco'`, `'flickr30k'`, `'flickr8k'`
                       split:str|None=None, # default: the entry's evaluation split
                       path:str|Path|None=None, # a local copy of the repo (e.g. from `huggingface_hub.snapshot_download`)
-                      caption_fn=pre_caption, # the paper's caption normalisation (method.md §6.2); None keeps captions raw
+                      caption_fn=pre_caption, # the reference's caption normalisation (lower case, no punctuation, 30 words); None keeps captions raw
                       n:int|None=None, # keep a random subset of this many images
                       seed:int=0, # seed of that subset
                       **load_kwargs, # passed to `datasets.load_dataset` (e.g. `cache_dir`)
@@ -197,11 +235,13 @@ def retrieval_dataset(name:str, # a retrieval entry of `HUB_DATASETS`: `'coco'`,
     return from_hf_image_text(str(path or spec.repo), spec.image, spec.text, split=split, caption_fn=caption_fn, caption_sep='\n', n=n, seed=seed,
                               name=f'{name}/{split}', data_files={split: f'{split}/*.tar'}, **load_kwargs)
 
+# %% ../nbs/01c_hub.ipynb #c1d0b016
 def classification_dataset(name:str, # a classification entry of `HUB_DATASETS`, e.g. `'imagenet1k'`, `'pets'`
                            split:str|None=None, # default: the entry's evaluation split
-                           path:str|Path|None=None, # a local copy of the repo (e.g. from `huggingface_hub.snapshot_download`)
+                           path:str|Path|None=None, # a local copy of the repo (`snapshot_download`, or a `save_to_disk` folder)
                            classnames:list[str]|None=None, # override the class names
                            n:int|None=None, # keep a class-stratified subset of this many images
+                           per_class:int|None=None, # or keep at most this many images of each class (all of a smaller class)
                            seed:int=0, # seed of that subset
                            **load_kwargs, # passed to `datasets.load_dataset` (e.g. `cache_dir`)
                           )->LabelledImages:
@@ -211,5 +251,5 @@ def classification_dataset(name:str, # a classification entry of `HUB_DATASETS`,
     if classnames is None: classnames = clip_benchmark_classnames(spec.classnames) if spec.classnames else _repo_classnames(spec, path)
     if spec.n_classes and len(classnames) != spec.n_classes:
         raise MismatchError(f'{name} has {spec.n_classes} classes but {len(classnames)} class names were found')
-    return from_hf_classification(str(path or spec.repo), spec.image, spec.label, classnames, split=split, n=n, seed=seed,
+    return from_hf_classification(str(path or spec.repo), spec.image, spec.label, classnames, split=split, n=n, per_class=per_class, seed=seed,
                                   name=f'{name}/{split}', data_files={split: f'{split}/*.tar'}, **load_kwargs)

@@ -8,12 +8,14 @@ import io, json, os, posixpath, re, tarfile
 from glob import glob
 from pathlib import Path
 import numpy as np, torch
+from fastcore.basics import patch
 from .core import *
-from .features import as_features
+from .store import as_features
 
 # %% auto #0
 __all__ = ['as_feature_set', 'feature_dim', 'check_caption_to_image', 'CachedPairs', 'OnlinePairs', 'MemoryPairs', 'DatasetPairs',
-           'expand_shards', 'TarPairs', 'write_shards', 'as_pairs', 'train_transform', 'StepPlan', 'step_batches']
+           'brace_expand', 'expand_shards', 'TarPairs', 'write_shards', 'as_pairs', 'train_transform', 'StepPlan',
+           'step_batches']
 
 # %% ../nbs/06a_loaders.ipynb #360005a1
 def as_feature_set(x, # `Features`, an `EncoderOutput`, a dict of cls/mean/tokens/mask, or pooled features [n, D]
@@ -23,23 +25,30 @@ def as_feature_set(x, # `Features`, an `EncoderOutput`, a dict of cls/mean/token
     if hasattr(x, 'output') and hasattr(x, '__len__'): return x
     return as_features(x, name)
 
-def feature_dim(fs)->int:
+# %% ../nbs/06a_loaders.ipynb #a06a0002
+def feature_dim(fs, # a feature set (`as_feature_set`)
+               )->int:
     "The width of a feature set."
     d = getattr(fs, 'dim', None)
     return int(d) if d is not None else fs.output(np.arange(1)).dim
 
+# %% ../nbs/06a_loaders.ipynb #a06a0004
+def _as_numpy(x)->np.ndarray:
+    "Indices or labels as a host array: lists, arrays, and tensors on any device."
+    return x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else np.asarray(x)
+
 # %% ../nbs/06a_loaders.ipynb #a121677e
-def check_caption_to_image(c2i, # [n_captions] image index of each caption, or None for 1:1 pairs
+def check_caption_to_image(c2i, # [n_captions] image index of each caption (list, array, tensor on any device), or None for 1:1 pairs
                            n_images:int, # number of images
                            n_captions:int, # number of captions
-                          )->torch.Tensor: # [n_captions] long
+                          )->torch.Tensor: # [n_captions] long, on the CPU
     "Validate the caption -> image index (1:1 when None)."
     if c2i is None:
         if n_images != n_captions:
             raise DataError(f'got {n_images} images and {n_captions} captions: pairs need equal counts, or pass caption_to_image '
                             f'(the image index of each caption) when an image has several captions')
         return torch.arange(n_captions)
-    c2i = torch.as_tensor(np.asarray(c2i))
+    c2i = torch.from_numpy(np.array(_as_numpy(c2i)))
     if c2i.ndim != 1 or len(c2i) != n_captions: raise ShapeError(f'caption_to_image must have one entry per caption ({n_captions}), got shape {tuple(c2i.shape)}')
     if c2i.is_floating_point() or c2i.dtype == torch.bool: raise DataError(f'caption_to_image must hold integer image indices, got {c2i.dtype}')
     if len(c2i) and (c2i.min() < 0 or c2i.max() >= n_images): raise DataError(f'caption_to_image has indices outside [0, {n_images}): min {c2i.min().item()}, max {c2i.max().item()}')
@@ -53,6 +62,7 @@ def _rows_of_items(fs)->np.ndarray|None:
     rows[np.asarray(fs.index[:], dtype=np.int64)] = np.arange(len(fs))
     return rows
 
+# %% ../nbs/06a_loaders.ipynb #a06a0006
 class CachedPairs:
     "Pairs of cached features: image rows and text rows, paired 1:1 or through `caption_to_image`."
     kind = 'cached'
@@ -74,32 +84,46 @@ class CachedPairs:
         self.caption_to_image = torch.from_numpy(img[keep])   # [n_pairs] image row of each pair
 
     def __len__(self): return len(self.caption_to_image)
-    @property
-    def dims(self)->tuple[int, int]: return feature_dim(self.image_features), feature_dim(self.text_features)
-    @property
-    def encoder_configs(self)->dict:
-        "What the feature sets know about the encoders that produced them (for checkpoints)."
-        cfgs = {m: (getattr(fs, 'config', None) or {}) for m, fs in (('image', self.image_features), ('text', self.text_features))}
-        return {m: c['encoder'] for m, c in cfgs.items() if isinstance(c, dict) and c.get('encoder')}
-
-    def batch(self, idx)->tuple[EncoderOutput, EncoderOutput]:
+    def batch(self, idx, # pair indices: list, array or tensor on any device
+             )->tuple[EncoderOutput, EncoderOutput]: # image and text outputs, on the CPU
         "Image and text outputs of the pairs `idx`."
-        idx = np.asarray(idx, dtype=np.int64)
+        idx = _as_numpy(idx).astype(np.int64)
         return self.image_features.output(self.caption_to_image.numpy()[idx]), self.text_features.output(self._txt_rows[idx])
-    def images(self, idx)->EncoderOutput:
-        "Outputs of the image rows `idx` (for evaluation)."
-        return self.image_features.output(np.asarray(idx, dtype=np.int64))
-    def texts(self, idx)->EncoderOutput:
-        "Text outputs of the pairs `idx` (for evaluation)."
-        return self.text_features.output(self._txt_rows[np.asarray(idx, dtype=np.int64)])
-    def __repr__(self): return f'CachedPairs({len(self)} pairs, {self.n_images} images, dims {self.dims})'
+
+# %% ../nbs/06a_loaders.ipynb #a06a0009
+@patch(as_prop=True)
+def dims(self:CachedPairs)->tuple[int, int]: return feature_dim(self.image_features), feature_dim(self.text_features)
+
+@patch
+def __repr__(self:CachedPairs): return f'CachedPairs({len(self)} pairs, {self.n_images} images, dims {self.dims})'
+
+@patch(as_prop=True)
+def encoder_configs(self:CachedPairs)->dict:
+    "What the feature sets know about the encoders that produced them (for checkpoints)."
+    cfgs = {m: (getattr(fs, 'config', None) or {}) for m, fs in (('image', self.image_features), ('text', self.text_features))}
+    return {m: c['encoder'] for m, c in cfgs.items() if isinstance(c, dict) and c.get('encoder')}
+
+# %% ../nbs/06a_loaders.ipynb #a06a0012
+@patch
+def images(self:CachedPairs, idx, # image rows: list, array or tensor on any device
+          )->EncoderOutput:
+    "Outputs of the image rows `idx` (for evaluation)."
+    return self.image_features.output(_as_numpy(idx).astype(np.int64))
+
+@patch
+def texts(self:CachedPairs, idx, # pair indices: list, array or tensor on any device
+         )->EncoderOutput:
+    "Text outputs of the pairs `idx` (for evaluation)."
+    return self.text_features.output(self._txt_rows[_as_numpy(idx).astype(np.int64)])
 
 # %% ../nbs/06a_loaders.ipynb #fdecf50f
 def _check_caption(cap, i):
+    "`cap` if it is a string; else a `DataError` naming pair `i`."
     if not isinstance(cap, str):
         raise DataError(f'the caption of pair {i} is a {type(cap).__name__} ({str(cap)[:40]!r}), not a string: clean the captions first')
     return cap
 
+# %% ../nbs/06a_loaders.ipynb #a06a0044
 class OnlinePairs(torch.utils.data.Dataset):
     "Raw image-caption pairs: `raw(i) -> (image, caption)`; subclasses say where they come from."
     kind = 'online'
@@ -109,15 +133,23 @@ class OnlinePairs(torch.utils.data.Dataset):
     def raw(self, i:int)->tuple:
         "Image and caption of pair `i`."
         return self.raw_image(int(self.caption_to_image[i])), _check_caption(self.caption(i), i)
-    def images(self, idx)->list:
-        "Raw images `idx` (for evaluation)."
-        return [self.raw_image(int(j)) for j in idx]
-    def texts(self, idx)->list[str]:
-        "Captions of the pairs `idx` (for evaluation)."
-        return [_check_caption(self.caption(int(i)), int(i)) for i in idx]
     def __getitem__(self, i): return self.raw(i)
     def __repr__(self): return f'{type(self).__name__}({len(self)} pairs, {self.n_images} images)'
 
+# %% ../nbs/06a_loaders.ipynb #a06a0045
+@patch
+def images(self:OnlinePairs, idx, # image indices
+          )->list:
+    "Raw images `idx` (for evaluation)."
+    return [self.raw_image(int(j)) for j in idx]
+
+@patch
+def texts(self:OnlinePairs, idx, # pair indices
+         )->list[str]:
+    "Captions of the pairs `idx` (for evaluation)."
+    return [_check_caption(self.caption(int(i)), int(i)) for i in idx]
+
+# %% ../nbs/06a_loaders.ipynb #a06a0015
 class MemoryPairs(OnlinePairs):
     "Pairs held by a `freeze_align.pairs.ImageTextPairs` (or built from lists of images and captions)."
     def __init__(self, images, # an `ImageTextPairs`, or a list of PIL images, arrays or paths
@@ -125,8 +157,9 @@ class MemoryPairs(OnlinePairs):
                  caption_to_image=None, # [n_captions] image index of each caption (default: 1:1)
                 ):
         from freeze_align.pairs import ImageTextPairs
+        if caption_to_image is not None: caption_to_image = _as_numpy(caption_to_image)
         self.data = images if isinstance(images, ImageTextPairs) else ImageTextPairs(images, captions, caption_to_image)
-        self.n_images, self.caption_to_image = self.data.n_images, torch.as_tensor(self.data.caption_to_image)
+        self.n_images, self.caption_to_image = self.data.n_images, torch.from_numpy(np.asarray(self.data.caption_to_image, dtype=np.int64))
     def raw_image(self, j): return self.data.image(j)
     def caption(self, i): return self.data.captions[i]
 
@@ -134,6 +167,7 @@ class MemoryPairs(OnlinePairs):
 _IMAGE_KEYS, _CAPTION_KEYS = ('image', 'img', 'jpg', 'png', 'webp', 'jpeg', 'picture'), ('caption', 'text', 'txt', 'sentence', 'name', 'title')
 
 def _pick(keys, wanted, given, what):
+    "The column `given`, or the first of `wanted` among `keys`."
     if given is not None:
         if given not in keys: raise DataError(f'no {what} column {given!r}; the data has {sorted(keys)}')
         return given
@@ -141,6 +175,7 @@ def _pick(keys, wanted, given, what):
     if hit is None: raise DataError(f'cannot find the {what} column among {sorted(keys)}: pass {what}_column=...')
     return hit
 
+# %% ../nbs/06a_loaders.ipynb #a06a0016
 class DatasetPairs(OnlinePairs):
     "Pairs from a torch `Dataset` of `(image, caption)` or a `datasets.Dataset` with image and caption columns."
     def __init__(self, ds, # the dataset
@@ -155,30 +190,101 @@ class DatasetPairs(OnlinePairs):
         if names is not None or isinstance(ds[0], dict):
             keys = names if names is not None else list(ds[0])
             self.columns = (_pick(keys, _IMAGE_KEYS, image_column, 'image'), _pick(keys, _CAPTION_KEYS, caption_column, 'caption'))
-
-    def _row(self, i):
-        row = self.ds[int(i)]
-        if self.columns: return row[self.columns[0]], row[self.columns[1]]
-        if not isinstance(row, (tuple, list)) or len(row) != 2: raise DataError(f'item {i} of the dataset should be (image, caption), got {type(row).__name__}')
-        return row
     def raw_image(self, j): return self._row(j)[0]
     def caption(self, i): return self._row(i)[1]
     def raw(self, i): img, cap = self._row(i); return img, _check_caption(cap, i)
 
+# %% ../nbs/06a_loaders.ipynb #a06a0046
+@patch
+def _row(self:DatasetPairs, i):
+    "(image, caption) of row `i`, from its columns or its tuple."
+    row = self.ds[int(i)]
+    if self.columns: return row[self.columns[0]], row[self.columns[1]]
+    if not isinstance(row, (tuple, list)) or len(row) != 2: raise DataError(f'item {i} of the dataset should be (image, caption), got {type(row).__name__}')
+    return row
+
+# %% ../nbs/06a_loaders.ipynb #a06a0017
+def brace_expand(pattern:str, # e.g. 'shards/{a,b}/{000..009}.tar'
+                )->list[str]: # every expansion, in order
+    "Bash-style brace expansion (lists, zero-padded numeric and letter ranges, steps, nesting), as webdataset does it."
+    return [re.sub(r'\\(.)', r'\1', s) for s in _expand_braces(pattern)]
+
+# %% ../nbs/06a_loaders.ipynb #a06a0040
+def _expand_braces(s:str)->list[str]:
+    "Expand the first brace group of `s` and, recursively, the rest (escapes are kept for the caller to remove)."
+    i = _next_brace(s)
+    if i is None: return [s]
+    j = _brace_end(s, i)
+    body, rest = s[i + 1:j], _expand_braces(s[j + 1:])
+    parts = _split_commas(body)
+    if len(parts) > 1: alts = [a for p in parts for a in _expand_braces(p)]
+    else: alts = _brace_range(body) or ['{' + a + '}' for a in _expand_braces(body)]
+    return [s[:i] + a + r for a in alts for r in rest]
+
+# %% ../nbs/06a_loaders.ipynb #a06a0019
+def _next_brace(s:str)->int|None:
+    "Index of the first unescaped '{' in `s`."
+    i = 0
+    while i < len(s):
+        if s[i] == '\\': i += 2; continue
+        if s[i] == '{': return i
+        i += 1
+    return None
+
+# %% ../nbs/06a_loaders.ipynb #a06a0041
+def _brace_end(s:str, i:int)->int:
+    "Index of the '}' that closes the '{' at `s[i]`."
+    depth, j = 0, i
+    while j < len(s):
+        if s[j] == '\\': j += 2; continue
+        depth += (s[j] == '{') - (s[j] == '}')
+        if depth == 0: return j
+        j += 1
+    raise DataError(f'unbalanced braces in {s!r}: every {{ needs its }} (write \\{{ for a literal brace)')
+
+# %% ../nbs/06a_loaders.ipynb #a06a0020
+def _split_commas(body:str)->list[str]:
+    "The comma-separated alternatives of a brace group, commas inside nested groups or escaped left alone."
+    parts, depth, start, j = [], 0, 0, 0
+    while j < len(body):
+        c = body[j]
+        if c == '\\': j += 2; continue
+        depth += (c == '{') - (c == '}')
+        if c == ',' and depth == 0: parts.append(body[start:j]); start = j + 1
+        j += 1
+    return parts + [body[start:]]
+
+# %% ../nbs/06a_loaders.ipynb #a06a0042
+_NUM_RANGE, _CHR_RANGE = re.compile(r'(-?\d+)\.\.(-?\d+)(?:\.\.(-?\d+))?'), re.compile(r'([A-Za-z])\.\.([A-Za-z])(?:\.\.(-?\d+))?')
+
+def _brace_range(body:str)->list[str]|None:
+    "The values of `a..b` or `a..b..step` (numbers keep the zero padding of either end; letters too), else None."
+    if m := _NUM_RANGE.fullmatch(body):
+        a, b, step = int(m[1]), int(m[2]), abs(int(m[3] or 1)) or 1
+        padded = any(len(e.lstrip('-')) > 1 and e.lstrip('-')[0] == '0' for e in (m[1], m[2]))
+        width = max(len(m[1]), len(m[2])) if padded else 0
+        return [str(v).zfill(width) for v in range(a, b + (1 if b >= a else -1), step if b >= a else -step)]
+    if m := _CHR_RANGE.fullmatch(body):
+        a, b, step = ord(m[1]), ord(m[2]), abs(int(m[3] or 1)) or 1
+        return [chr(v) for v in range(a, b + (1 if b >= a else -1), step if b >= a else -step)]
+    return None
+
 # %% ../nbs/06a_loaders.ipynb #8e2403da
-def expand_shards(shards)->list[Path]:
-    "Shard paths from a folder, a glob, a brace range `a-{000..009}.tar`, or a list of these."
+def expand_shards(shards, # a folder, a glob, a brace pattern, a path, or a list of these
+                 )->list[Path]: # the shard files, in pattern order
+    "Shard paths from a folder, a glob, a brace pattern `a-{000..009}.tar` / `{x,y}/*.tar`, or a list of these."
     if isinstance(shards, (list, tuple)): return [p for s in shards for p in expand_shards(s)]
-    s = str(shards)
+    return [p for s in brace_expand(str(shards)) for p in _one_pattern(s)]
+
+# %% ../nbs/06a_loaders.ipynb #a06a0043
+def _one_pattern(s:str)->list[Path]:
+    "The shards one brace-free pattern names: a folder's `.tar` files, a glob's matches, or the file itself."
     if Path(s).is_dir(): return sorted(Path(s).glob('*.tar'))
-    m = re.search(r'\{(\d+)\.\.(\d+)\}', s)
-    if m:
-        a, b = m.group(1), m.group(2)
-        return [p for k in range(int(a), int(b) + 1) for p in expand_shards(s[:m.start()] + str(k).zfill(len(a)) + s[m.end():])]
     if any(c in s for c in '*?['): return sorted(Path(p) for p in glob(s))
     if not Path(s).exists(): raise DataError(f'shard {s} does not exist')
     return [Path(s)]
 
+# %% ../nbs/06a_loaders.ipynb #a06a0026
 _IMG_EXT = ('jpg', 'jpeg', 'png', 'webp')
 
 def _index_shard(path:Path)->list[tuple]:
@@ -194,9 +300,10 @@ def _index_shard(path:Path)->list[tuple]:
             groups.setdefault(posixpath.join(d, key), {})[ext.lower()] = (m.offset_data, m.size)
     return list(groups.items())
 
+# %% ../nbs/06a_loaders.ipynb #a06a0027
 class TarPairs(OnlinePairs):
     "Image-caption pairs from webdataset-style tar shards, read by seeking."
-    def __init__(self, shards, # folder, glob, brace range, path, or a list of them
+    def __init__(self, shards, # folder, glob, brace pattern, path, or a list of them
                  caption_field:str='caption', # the caption's field in `.json` members (falls back to 'text')
                 ):
         self.shards, self.caption_field, self.samples, skipped = expand_shards(shards), caption_field, [], 0
@@ -210,25 +317,32 @@ class TarPairs(OnlinePairs):
         if skipped: get_logger('loaders').warning('%d samples in %s lack an image or a caption and were skipped', skipped, shards)
         if not self.samples: raise DataError(f'the shards {shards!r} hold no complete (image + txt/json) samples')
         self.n_images, self.caption_to_image, self._files = len(self.samples), torch.arange(len(self.samples)), {}
-
     def __getstate__(self): return {**self.__dict__, '_files': {}}   # open files do not travel to DataLoader workers
-    def _read(self, si:int, span:tuple)->bytes:
-        f = self._files.get((os.getpid(), si))
-        if f is None: f = self._files[(os.getpid(), si)] = open(self.shards[si], 'rb')
-        f.seek(span[0]); return f.read(span[1])
 
-    def raw_image(self, j):
-        from PIL import Image
-        im = Image.open(io.BytesIO(self._read(self.samples[j][0], self.samples[j][2]))); im.load()
-        return im
-    def caption(self, i):
-        si, key, _, ext, span = self.samples[i]
-        b = self._read(si, span).decode('utf-8')
-        if ext == 'txt': return b.strip()
-        d = json.loads(b)
-        cap = d.get(self.caption_field, d.get('text')) if isinstance(d, dict) else None
-        if cap is None: raise DataError(f'{self.shards[si].name}:{key}.json has no {self.caption_field!r} or "text" field')
-        return cap
+# %% ../nbs/06a_loaders.ipynb #a06a0047
+@patch
+def _read(self:TarPairs, si:int, span:tuple)->bytes:
+    "The bytes at `span` (offset, size) of shard `si`, through this process's open file."
+    f = self._files.get((os.getpid(), si))
+    if f is None: f = self._files[(os.getpid(), si)] = open(self.shards[si], 'rb')
+    f.seek(span[0]); return f.read(span[1])
+
+@patch
+def raw_image(self:TarPairs, j):
+    from PIL import Image
+    im = Image.open(io.BytesIO(self._read(self.samples[j][0], self.samples[j][2]))); im.load()
+    return im
+
+# %% ../nbs/06a_loaders.ipynb #a06a0048
+@patch
+def caption(self:TarPairs, i):
+    si, key, _, ext, span = self.samples[i]
+    b = self._read(si, span).decode('utf-8')
+    if ext == 'txt': return b.strip()
+    d = json.loads(b)
+    cap = d.get(self.caption_field, d.get('text')) if isinstance(d, dict) else None
+    if cap is None: raise DataError(f'{self.shards[si].name}:{key}.json has no {self.caption_field!r} or "text" field')
+    return cap
 
 # %% ../nbs/06a_loaders.ipynb #1abf0f3e
 def write_shards(images, # PIL images, arrays or paths
@@ -240,26 +354,32 @@ def write_shards(images, # PIL images, arrays or paths
                  caption_format:str='txt', # 'txt' or 'json' (`{"caption": ...}`)
                 )->list[Path]: # the shards written
     "Write image-caption pairs as webdataset-style tar shards."
-    from freeze_align.encoders import to_rgb
     if len(images) != len(captions): raise DataError(f'got {len(images)} images and {len(captions)} captions')
     if image_format not in ('png', 'jpg') or caption_format not in ('txt', 'json'): raise SpecError("image_format is 'png' or 'jpg', caption_format 'txt' or 'json'")
     folder, paths = Path(folder), []
     for s in range(0, len(images), shard_size):
         paths.append(folder/f'{prefix}-{s // shard_size:06d}.tar')
         with atomic_write(paths[-1]) as f, tarfile.open(fileobj=f, mode='w') as tf:
-            for i in range(s, min(s + shard_size, len(images))):
-                cap, b = _check_caption(captions[i], i), io.BytesIO()
-                to_rgb(images[i]).save(b, format='PNG' if image_format == 'png' else 'JPEG', quality=95)
-                txt = cap if caption_format == 'txt' else json.dumps({'caption': cap})
-                for name, data in ((f'{i:09d}.{image_format}', b.getvalue()), (f'{i:09d}.{caption_format}', txt.encode())):
-                    ti = tarfile.TarInfo(name); ti.size = len(data); tf.addfile(ti, io.BytesIO(data))
+            for i in range(s, min(s + shard_size, len(images))): _add_pair(tf, i, images[i], captions[i], image_format, caption_format)
     return paths
+
+def _add_pair(tf:tarfile.TarFile, i:int, image, caption:str, image_format:str, caption_format:str):
+    "Append pair `i` to an open tar as `<i>.<image_format>` and `<i>.<caption_format>`."
+    from freeze_align.frozen import to_rgb
+    cap, b = _check_caption(caption, i), io.BytesIO()
+    to_rgb(image).save(b, format='PNG' if image_format == 'png' else 'JPEG', quality=95)
+    txt = cap if caption_format == 'txt' else json.dumps({'caption': cap})
+    for name, data in ((f'{i:09d}.{image_format}', b.getvalue()), (f'{i:09d}.{caption_format}', txt.encode())):
+        ti = tarfile.TarInfo(name); ti.size = len(data); tf.addfile(ti, io.BytesIO(data))
 
 # %% ../nbs/06a_loaders.ipynb #bc645345
 def _featurelike(x)->bool:
+    "True for what `as_feature_set` takes: arrays, tensors, `EncoderOutput`s, dicts, feature sets."
     return isinstance(x, (torch.Tensor, np.ndarray, EncoderOutput, dict)) or (hasattr(x, 'output') and hasattr(x, '__len__'))
 
-def as_pairs(data)->CachedPairs|OnlinePairs:
+# %% ../nbs/06a_loaders.ipynb #a06a0049
+def as_pairs(data, # anything listed above
+            )->CachedPairs|OnlinePairs:
     "Wrap training or evaluation data as `CachedPairs` or `OnlinePairs`."
     from freeze_align.pairs import ImageTextPairs
     if isinstance(data, (CachedPairs, OnlinePairs)): return data
@@ -274,6 +394,15 @@ def as_pairs(data)->CachedPairs|OnlinePairs:
     raise DataError(f'cannot use a {type(data).__name__} as paired data: pass (image_features, text_features), (images, captions), '
                     'ImageTextPairs, a torch or datasets.Dataset, or tar shards')
 
+# %% ../nbs/06a_loaders.ipynb #a06a0050
+def _crop_and_stats(encoder)->tuple[int, dict]:
+    "The crop side of an image encoder's transform, and its config (with mean and std)."
+    cfg = getattr(encoder, 'transform', encoder)
+    cfg = cfg if isinstance(cfg, dict) else getattr(cfg, 'config', None)
+    if not isinstance(cfg, dict) or 'mean' not in cfg: raise SpecError(f'cannot read crop size and mean/std from {type(encoder).__name__}: pass a dict(crop=..., mean=..., std=...)')
+    crop = cfg.get('crop') or cfg.get('size')
+    return int(crop[-1] if isinstance(crop, (list, tuple)) else crop), cfg
+
 # %% ../nbs/06a_loaders.ipynb #82ce9701
 def train_transform(encoder, # an `ImageEncoder` (or its `transform`, or a dict with crop/size, mean, std)
                     scale:tuple=(0.2, 1.0), # RandomResizedCrop area range
@@ -282,12 +411,8 @@ def train_transform(encoder, # an `ImageEncoder` (or its `transform`, or a dict 
                    ):
     "The paper's training augmentation, built on the encoder's own crop size and normalisation."
     import torchvision.transforms as T
-    from freeze_align.encoders import to_rgb
-    cfg = getattr(encoder, 'transform', encoder)
-    cfg = cfg if isinstance(cfg, dict) else getattr(cfg, 'config', None)
-    if not isinstance(cfg, dict) or 'mean' not in cfg: raise SpecError(f'cannot read crop size and mean/std from {type(encoder).__name__}: pass a dict(crop=..., mean=..., std=...)')
-    crop = cfg.get('crop') or cfg.get('size')
-    crop = int(crop[-1] if isinstance(crop, (list, tuple)) else crop)
+    from freeze_align.frozen import to_rgb
+    crop, cfg = _crop_and_stats(encoder)
     tfms = [to_rgb, T.RandomResizedCrop(crop, scale=tuple(scale), interpolation=T.InterpolationMode.BICUBIC)]
     if flip: tfms.append(T.RandomHorizontalFlip())
     if randaugment: tfms.append(T.RandAugment(num_ops=randaugment[0], magnitude=randaugment[1], num_magnitude_bins=11))
@@ -307,22 +432,36 @@ class StepPlan:
         if batch_size % world: raise DataError(f'batch size {batch_size} does not split evenly over {world} processes')
         self.n, self.batch_size, self.seed, self.rank, self.world, self.shuffle = n, batch_size, seed, rank, world, shuffle
         self.steps_per_epoch, self._perm = n // batch_size, (None, None)
+    def __repr__(self): return f'StepPlan({self.n} pairs, batch {self.batch_size}, {self.steps_per_epoch} steps per epoch, rank {self.rank} of {self.world})'
 
-    def perm(self, epoch:int)->torch.Tensor:
-        if self._perm[0] != epoch:
-            g = torch.Generator().manual_seed(self.seed * 1_000_003 + epoch)
-            self._perm = (epoch, torch.randperm(self.n, generator=g) if self.shuffle else torch.arange(self.n))
-        return self._perm[1]
+# %% ../nbs/06a_loaders.ipynb #a06a0052
+@patch
+def perm(self:StepPlan, epoch:int)->torch.Tensor:
+    "[n] the order of the pairs in `epoch` (kept for the current epoch)."
+    if self._perm[0] != epoch:
+        g = torch.Generator().manual_seed(self.seed * 1_000_003 + epoch)
+        self._perm = (epoch, torch.randperm(self.n, generator=g) if self.shuffle else torch.arange(self.n))
+    return self._perm[1]
 
-    def position(self, step:int)->tuple[int, int]: return divmod(step, self.steps_per_epoch)
-    def global_batch(self, step:int)->torch.Tensor:
-        "[batch_size] pair indices of `step` (all ranks)."
-        e, k = self.position(step)
-        return self.perm(e)[k * self.batch_size:(k + 1) * self.batch_size]
-    def local_batch(self, step:int)->torch.Tensor:
-        "[batch_size / world] pair indices this rank loads at `step`."
-        b = self.batch_size // self.world
-        return self.global_batch(step)[self.rank * b:(self.rank + 1) * b]
+# %% ../nbs/06a_loaders.ipynb #a06a0032
+@patch
+def position(self:StepPlan, step:int)->tuple[int, int]:
+    "(epoch, step within the epoch) of `step`."
+    return divmod(step, self.steps_per_epoch)
+
+# %% ../nbs/06a_loaders.ipynb #a06a0054
+@patch
+def global_batch(self:StepPlan, step:int)->torch.Tensor:
+    "[batch_size] pair indices of `step` (all ranks)."
+    e, k = self.position(step)
+    return self.perm(e)[k * self.batch_size:(k + 1) * self.batch_size]
+
+# %% ../nbs/06a_loaders.ipynb #a06a0055
+@patch
+def local_batch(self:StepPlan, step:int)->torch.Tensor:
+    "[batch_size / world] pair indices this rank loads at `step`."
+    b = self.batch_size // self.world
+    return self.global_batch(step)[self.rank * b:(self.rank + 1) * b]
 
 # %% ../nbs/06a_loaders.ipynb #b20d9a70
 class _Augmented(torch.utils.data.Dataset):
@@ -336,8 +475,10 @@ class _Augmented(torch.utils.data.Dataset):
             torch.manual_seed((self.seed * 1_000_003 + epoch) * 1_000_003 + i)
             return self.tfm(img), cap
 
+# %% ../nbs/06a_loaders.ipynb #a06a0056
 def _collate(items): return torch.stack([x for x, _ in items]), [c for _, c in items]
 
+# %% ../nbs/06a_loaders.ipynb #a06a0033
 class _Keys:
     "The batch sampler of a DataLoader: the (epoch, pair) keys of this rank for steps [start, stop)."
     def __init__(self, plan:StepPlan, start:int, stop:int): self.plan, self.start, self.stop = plan, start, stop
@@ -347,24 +488,28 @@ class _Keys:
             e = s // self.plan.steps_per_epoch
             yield [(e, int(i)) for i in self.plan.local_batch(s)]
 
+# %% ../nbs/06a_loaders.ipynb #a06a0057
+def _cached_batches(pairs:CachedPairs, plan:StepPlan, start:int, stop:int):
+    "This rank's cached batches for steps [start, stop), each read while the one before trains."
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(1) as ex:
+        nxt = ex.submit(pairs.batch, plan.local_batch(start).numpy()) if start < stop else None
+        for s in range(start, stop):
+            cur = nxt.result()
+            if s + 1 < stop: nxt = ex.submit(pairs.batch, plan.local_batch(s + 1).numpy())
+            yield cur
+
+# %% ../nbs/06a_loaders.ipynb #a06a0034
 def step_batches(pairs, # `CachedPairs` or `OnlinePairs`
                  plan:StepPlan, # which pairs each step sees
                  start:int, # first step
                  stop:int, # one past the last step
                  transform=None, # image transform (online pairs)
                  num_workers:int=0, # DataLoader workers (online pairs)
-                 pin_memory:bool=False, # pin batches for faster host-to-GPU copies
+                 pin_memory:bool=False, # pin online batches for faster host-to-GPU copies
                 ):
-    "Yield this rank's batch for each step in [start, stop): `EncoderOutput` pairs (cached) or `(pixels, captions)` (online)."
-    if pairs.kind == 'cached':   # read the next batch (memory-mapped stores: from disk) while this one trains
-        from concurrent.futures import ThreadPoolExecutor
-        with ThreadPoolExecutor(1) as ex:
-            nxt = ex.submit(pairs.batch, plan.local_batch(start).numpy()) if start < stop else None
-            for s in range(start, stop):
-                cur = nxt.result()
-                if s + 1 < stop: nxt = ex.submit(pairs.batch, plan.local_batch(s + 1).numpy())
-                yield cur
-        return
+    "Yield this rank's batch for each step in [start, stop): `EncoderOutput` pairs on the CPU (cached) or `(pixels, captions)` (online)."
+    if pairs.kind == 'cached': yield from _cached_batches(pairs, plan, start, stop); return
     if transform is None: raise SpecError('online pairs need an image transform')
     dl = torch.utils.data.DataLoader(_Augmented(pairs, transform, plan.seed), batch_sampler=_Keys(plan, start, stop), num_workers=num_workers,
                                      collate_fn=_collate, pin_memory=pin_memory, generator=torch.Generator().manual_seed(plan.seed),

@@ -11,11 +11,13 @@ import torch.nn.functional as F
 # %% auto #0
 __all__ = ['gather_features', 'clip_loss', 'sigmoid_loss', 'contrastive_loss', 'warmup_cosine']
 
-# %% ../nbs/05a_losses.ipynb #b7e1a003
+# %% ../nbs/05a_losses.ipynb #a05a0012
 def _dist_on()->bool:
+    "True inside an initialised process group of more than one rank."
     import torch.distributed as dist
     return dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1
 
+# %% ../nbs/05a_losses.ipynb #a05a0013
 class _GatherWithGrad(torch.autograd.Function):
     "all_gather whose backward sums the gradient over ranks and returns this rank's slice."
     @staticmethod
@@ -32,6 +34,7 @@ class _GatherWithGrad(torch.autograd.Function):
         dist.all_reduce(grad)   # every rank's loss depends on every rank's rows
         return grad[ctx.rank * ctx.n:(ctx.rank + 1) * ctx.n]
 
+# %% ../nbs/05a_losses.ipynb #b7e1a003
 def gather_features(x:torch.Tensor, # [b, D] this rank's rows (the same b on every rank)
                     gather:bool=True, # False: keep the local rows (per-GPU negatives, as the reference)
                    )->tuple[torch.Tensor, int]: # ([W·b, D] all rows, offset of this rank's rows)
@@ -53,6 +56,7 @@ def clip_loss(img:torch.Tensor, # [b, D] normalised image embeddings of this ran
     i2t, t2i = logit_scale * img @ all_txt.T, logit_scale * txt @ all_img.T
     return (F.cross_entropy(i2t.float(), labels) + F.cross_entropy(t2i.float(), labels)) / 2
 
+# %% ../nbs/05a_losses.ipynb #a05a0003
 def sigmoid_loss(img:torch.Tensor, # [b, D] normalised image embeddings of this rank
                  txt:torch.Tensor, # [b, D] normalised text embeddings
                  logit_scale:torch.Tensor, # 0-dim
@@ -67,13 +71,15 @@ def sigmoid_loss(img:torch.Tensor, # [b, D] normalised image embeddings of this 
     labels[rows, rows + off] = 1
     return -F.logsigmoid(labels * logits).sum() / len(img)
 
-def contrastive_loss(out:dict, # `AlignedModel.forward`'s output: image, text, logit_scale, logit_bias
+# %% ../nbs/05a_losses.ipynb #a05a0006
+def contrastive_loss(out:dict, # `AlignedModel.forward`'s output: image_features, text_features, logit_scale (1/τ), logit_bias
                      kind:str='clip', # 'clip' or 'sigmoid'
                      gather:bool=True, # negatives from all ranks
-                    )->torch.Tensor:
+                    )->torch.Tensor: # 0-dim
     "The model's loss on one batch."
-    if kind == 'sigmoid': return sigmoid_loss(out['image'], out['text'], out['logit_scale'], out['logit_bias'], gather)
-    return clip_loss(out['image'], out['text'], out['logit_scale'], gather)
+    img, txt, scale = out['image_features'], out['text_features'], out['logit_scale']
+    if kind == 'sigmoid': return sigmoid_loss(img, txt, scale, out['logit_bias'], gather)
+    return clip_loss(img, txt, scale, gather)
 
 # %% ../nbs/05a_losses.ipynb #b7e1a008
 def warmup_cosine(step:int, # the step about to be taken, from 0

@@ -15,7 +15,8 @@ from .frozen import to_rgb
 __all__ = ['load_image', 'stratified_indices', 'ImageTextPairs', 'LabelledImages', 'pre_caption']
 
 # %% ../nbs/00b_pairs.ipynb #b1d0a003
-def load_image(item)->'PIL.Image.Image':
+def load_image(item, # a PIL image, a path, a uint8 array, encoded bytes, or an undecoded Hugging Face image dict
+              )->'PIL.Image.Image':
     "One stored image as a PIL image: PIL images pass through, paths are opened, arrays and encoded bytes decoded."
     from PIL import Image
     if isinstance(item, Image.Image): return item
@@ -29,27 +30,13 @@ def load_image(item)->'PIL.Image.Image':
         return img
     raise DataError(f'cannot read an image from a {type(item).__name__}: use PIL images, paths, uint8 arrays or bytes')
 
-def _take(items, idx:np.ndarray):
-    "Rows `idx` of a list, an array, or a lazy sequence that offers `select`."
-    if isinstance(items, np.ndarray): return items[idx]
-    if hasattr(items, 'select'): return items.select(idx)
-    return [items[i] for i in idx]
-
 # %% ../nbs/00b_pairs.ipynb #b1d0a006
-def _n_test(n:int, test:float|int)->int:
-    "How many of `n` items a split puts on the test side: a fraction in (0, 1) or a count."
-    if isinstance(test, (float, np.floating)) and 0 < test < 1: k = int(round(test * n))
-    elif isinstance(test, (int, np.integer)) and not isinstance(test, bool): k = int(test)
-    else: raise SpecError(f'test must be a fraction in (0, 1) or a number of images, got {test!r}')
-    if not 0 < k < n: raise DataError(f'a split of {n} images with test={test!r} leaves one side empty ({k} test images)')
-    return k
-
 def stratified_indices(labels, # [N] integer class labels
                        n:int, # how many items to draw
                        seed:int=0, # random seed
                       )->np.ndarray: # [n] sorted indices
     "Draw `n` indices keeping each class's share of `labels` (largest-remainder rounding)."
-    labels = np.asarray(labels)
+    labels = to_numpy(labels)
     if not 0 < n <= len(labels): raise DataError(f'cannot draw {n} of {len(labels)} items')
     classes, counts = np.unique(labels, return_counts=True)
     quota = counts * n / len(labels)
@@ -80,15 +67,7 @@ class _ImageSet(torch.utils.data.Dataset):
         return self.loader(self._images[int(i)])
     def _meta_take(self, idx): return {k: _take(v, idx) for k, v in self.meta.items()}
 
-def _check_indices(idx, n:int)->np.ndarray:
-    idx = np.asarray(idx).reshape(-1)
-    if idx.dtype == bool: idx = np.flatnonzero(idx)
-    if len(idx) == 0: raise DataError('empty subset')
-    if not np.issubdtype(idx.dtype, np.integer): raise DataError(f'indices must be integers, got {idx.dtype}')
-    if idx.min() < 0 or idx.max() >= n: raise DataError(f'indices must be in [0, {n}), got {idx.min()}..{idx.max()}')
-    if len(np.unique(idx)) != len(idx): raise DataError('indices repeat: a subset takes each image once')
-    return idx.astype(np.int64)
-
+# %% ../nbs/00b_pairs.ipynb #886394a8
 class ImageTextPairs(_ImageSet):
     "Images with one or more captions each; a torch Dataset of (image, caption) pairs, one item per caption."
     def __init__(self, images, # N images: PIL images, paths, a uint8 array [N, H, W(, C)] or a lazy sequence
@@ -99,25 +78,8 @@ class ImageTextPairs(_ImageSet):
                  name:str|None=None, # a short name for reprs and protocol cards
                 ):
         self._init_images(images, meta, loader, name)
-        if captions is None or isinstance(captions, str): raise DataError(f'captions must be a list of strings (or of lists of strings), got {type(captions).__name__}')
-        captions = list(captions)
-        if caption_to_image is None and any(isinstance(c, (list, tuple)) for c in captions):
-            if not all(isinstance(c, (list, tuple)) for c in captions): raise DataError('captions mixes strings and lists: give one list per image')
-            if len(captions) != self.n_images: raise ShapeError(f'{len(captions)} caption lists for {self.n_images} images')
-            caption_to_image = [i for i, cs in enumerate(captions) for _ in cs]
-            captions = [c for cs in captions for c in cs]
-        if caption_to_image is None:
-            if len(captions) != self.n_images: raise ShapeError(f'{len(captions)} captions for {self.n_images} images: pass caption_to_image')
-            caption_to_image = np.arange(self.n_images)
-        bad = [j for j, c in enumerate(captions) if not isinstance(c, str)]
-        if bad: raise DataError(f'captions must be strings: caption {bad[0]} is a {type(captions[bad[0]]).__name__}')
-        c2i = np.asarray(caption_to_image)
-        if c2i.shape != (len(captions),): raise ShapeError(f'caption_to_image has shape {c2i.shape}, expected ({len(captions)},)')
-        if len(c2i) and (not np.issubdtype(c2i.dtype, np.integer) or c2i.min() < 0 or c2i.max() >= self.n_images):
-            raise DataError(f'caption_to_image must hold image indices in [0, {self.n_images})')
-        counts = np.bincount(c2i.astype(np.int64), minlength=self.n_images)
-        if (counts == 0).any(): raise DataError(f'{(counts == 0).sum()} image(s) have no caption, first: image {np.argmin(counts)}')
-        self.captions, self.caption_to_image = captions, c2i.astype(np.int64)
+        captions, caption_to_image = _flatten_captions(captions, caption_to_image, self.n_images)
+        self.captions, self.caption_to_image = captions, _check_caption_index(captions, caption_to_image, self.n_images)
 
     @property
     def n_captions(self)->int: return len(self.captions)
@@ -129,9 +91,37 @@ class ImageTextPairs(_ImageSet):
         if not -self.n_captions <= j < self.n_captions: raise IndexError(f'caption {j} out of range ({self.n_captions})')
         return self.image(self.caption_to_image[j]), self.captions[j]
 
+# %% ../nbs/00b_pairs.ipynb #c81e1869
+def _flatten_captions(captions, caption_to_image, n_images:int)->tuple[list, object]:
+    "`(captions, caption_to_image)` with nested per-image lists flattened and the default one-caption-per-image index."
+    if captions is None or isinstance(captions, str): raise DataError(f'captions must be a list of strings (or of lists of strings), got {type(captions).__name__}')
+    captions = list(captions)
+    if caption_to_image is None and any(isinstance(c, (list, tuple)) for c in captions):
+        if not all(isinstance(c, (list, tuple)) for c in captions): raise DataError('captions mixes strings and lists: give one list per image')
+        if len(captions) != n_images: raise ShapeError(f'{len(captions)} caption lists for {n_images} images')
+        return [c for cs in captions for c in cs], [i for i, cs in enumerate(captions) for _ in cs]
+    if caption_to_image is None:
+        if len(captions) != n_images: raise ShapeError(f'{len(captions)} captions for {n_images} images: pass caption_to_image')
+        caption_to_image = np.arange(n_images)
+    return captions, caption_to_image
+
+# %% ../nbs/00b_pairs.ipynb #53874b5d
+def _check_caption_index(captions:list, caption_to_image, n_images:int)->np.ndarray:
+    "`caption_to_image` as int64 indices, after checking that the captions are strings and every image has one."
+    bad = [j for j, c in enumerate(captions) if not isinstance(c, str)]
+    if bad: raise DataError(f'captions must be strings: caption {bad[0]} is a {type(captions[bad[0]]).__name__}')
+    c2i = to_numpy(caption_to_image)
+    if c2i.shape != (len(captions),): raise ShapeError(f'caption_to_image has shape {c2i.shape}, expected ({len(captions)},)')
+    if len(c2i) and (not np.issubdtype(c2i.dtype, np.integer) or c2i.min() < 0 or c2i.max() >= n_images):
+        raise DataError(f'caption_to_image must hold image indices in [0, {n_images})')
+    counts = np.bincount(c2i.astype(np.int64), minlength=n_images)
+    if (counts == 0).any(): raise DataError(f'{(counts == 0).sum()} image(s) have no caption, first: image {np.argmin(counts)}')
+    return c2i.astype(np.int64)
+
 # %% ../nbs/00b_pairs.ipynb #b1d0a012
 @patch
-def subset(self:ImageTextPairs, image_indices)->ImageTextPairs:
+def subset(self:ImageTextPairs, image_indices, # image indices (a list, an array or a tensor) or a boolean mask
+          )->ImageTextPairs:
     "The pairs of the images `image_indices` (indices or a boolean mask), with all their captions."
     idx = _check_indices(image_indices, self.n_images)
     new = np.full(self.n_images, -1); new[idx] = np.arange(len(idx))
@@ -140,6 +130,24 @@ def subset(self:ImageTextPairs, image_indices)->ImageTextPairs:
     return ImageTextPairs(_take(self._images, idx), [self.captions[j] for j in keep], new[self.caption_to_image[keep]],
                           self._meta_take(idx), self.loader, self.name)
 
+# %% ../nbs/00b_pairs.ipynb #4e7808ee
+def _check_indices(idx, n:int)->np.ndarray:
+    "`idx` as int64 indices into `n` images: a boolean mask becomes indices; repeats and out-of-range values fail."
+    idx = to_numpy(idx).reshape(-1)
+    if idx.dtype == bool: idx = np.flatnonzero(idx)
+    if len(idx) == 0: raise DataError('empty subset')
+    if not np.issubdtype(idx.dtype, np.integer): raise DataError(f'indices must be integers, got {idx.dtype}')
+    if idx.min() < 0 or idx.max() >= n: raise DataError(f'indices must be in [0, {n}), got {idx.min()}..{idx.max()}')
+    if len(np.unique(idx)) != len(idx): raise DataError('indices repeat: a subset takes each image once')
+    return idx.astype(np.int64)
+
+def _take(items, idx:np.ndarray):
+    "Rows `idx` of a list, an array, or a lazy sequence that offers `select`."
+    if isinstance(items, np.ndarray): return items[idx]
+    if hasattr(items, 'select'): return items.select(idx)
+    return [items[i] for i in idx]
+
+# %% ../nbs/00b_pairs.ipynb #c3322e81
 @patch
 def split(self:ImageTextPairs, test:float|int=0.2, # fraction of the images, or their number, for the test side
           seed:int=0)->tuple[ImageTextPairs, ImageTextPairs]: # (train, test)
@@ -150,7 +158,23 @@ def split(self:ImageTextPairs, test:float|int=0.2, # fraction of the images, or 
     if self.name: tr.name, te.name = f'{self.name}[train]', f'{self.name}[test]'
     return tr, te
 
+# %% ../nbs/00b_pairs.ipynb #bfcaacfb
+def _n_test(n:int, test:float|int)->int:
+    "How many of `n` items a split puts on the test side: a fraction in (0, 1) or a count."
+    if isinstance(test, (float, np.floating)) and 0 < test < 1: k = int(round(test * n))
+    elif isinstance(test, (int, np.integer)) and not isinstance(test, bool): k = int(test)
+    else: raise SpecError(f'test must be a fraction in (0, 1) or a number of images, got {test!r}')
+    if not 0 < k < n: raise DataError(f'a split of {n} images with test={test!r} leaves one side empty ({k} test images)')
+    return k
+
 # %% ../nbs/00b_pairs.ipynb #b1d0a015
+@patch
+def __repr__(self:ImageTextPairs):
+    meta = f'; meta: {", ".join(self.meta)}' if self.meta else ''
+    head = f'{type(self).__name__}({self.name!r}): {self.n_images:,} images, {self.n_captions:,} captions ({self.n_captions / self.n_images:.1f} per image){meta}'
+    return '\n'.join([head] + [f'  [{i}] {_describe(self._images, i)}: {self.captions_of(i)!r}' for i in range(min(3, self.n_images))])
+
+# %% ../nbs/00b_pairs.ipynb #0206b1f2
 def _describe(images, i:int)->str:
     "A short, cheap description of stored image `i` (nothing is decoded)."
     if isinstance(images, np.ndarray): return f'array {"x".join(map(str, images.shape[1:]))}'
@@ -159,9 +183,35 @@ def _describe(images, i:int)->str:
     if isinstance(o, (str, Path)): return Path(o).name
     return f'{type(o).__name__} {"x".join(map(str, getattr(o, "size", ())))}'.strip()
 
+# %% ../nbs/00b_pairs.ipynb #a6aa4f40
+@patch
+def _repr_markdown_(self:ImageTextPairs):
+    keys = list(self.meta)[:3]
+    rows = [f'| {i} | {_cell(_describe(self._images, i))} | {_cell(" / ".join(self.captions_of(i)))} | ' + ' | '.join(_cell(self.meta[k][i]) for k in keys) + ' |'
+            for i in range(min(5, self.n_images))]
+    return '\n'.join([f'**{type(self).__name__}** `{self.name}`: {self.n_images:,} images, {self.n_captions:,} captions '
+                      f'({self.n_captions / self.n_images:.1f} per image)', '',
+                      '| # | image | captions | ' + ' | '.join(keys) + ' |', '|---|---|---|' + '---|' * len(keys), *rows])
+
 def _cell(v)->str:
     if isinstance(v, (list, tuple)): v = ', '.join(map(str, v))
     return str(v).replace('|', '\\|').replace('*', '\\*').replace('`', "'").replace('\n', ' ')   # markdown-safe
+
+# %% ../nbs/00b_pairs.ipynb #141c80d4
+@patch
+def show(self:ImageTextPairs, n:int=8, # how many images
+         cols:int=4, # images per row
+         seed:int|None=None, # None: the first `n` images; else a random sample
+        ):
+    "Draw `n` images with their first caption; returns the matplotlib Figure."
+    idx = _pick(self.n_images, n, seed)
+    return _grid([self.image(i) for i in idx], [self.captions_of(i)[0] for i in idx], cols)
+
+# %% ../nbs/00b_pairs.ipynb #97401692
+def _pick(n_items:int, n:int, seed:int|None)->np.ndarray:
+    "The first `n` of `n_items` indices, or `n` random ones (sorted) with a seed."
+    n = min(n, n_items)
+    return np.arange(n) if seed is None else np.sort(np.random.default_rng(seed).choice(n_items, n, replace=False))
 
 def _grid(images:list, titles:list[str], cols:int=4, width:int=22):
     "A matplotlib Figure with `images` in a grid, each titled (wrapped to `width` characters)."
@@ -176,34 +226,6 @@ def _grid(images:list, titles:list[str], cols:int=4, width:int=22):
         ax.set_title('\n'.join(textwrap.wrap(t, width)[:3]), fontsize=8)
     return fig
 
-def _pick(n_items:int, n:int, seed:int|None)->np.ndarray:
-    n = min(n, n_items)
-    return np.arange(n) if seed is None else np.sort(np.random.default_rng(seed).choice(n_items, n, replace=False))
-
-@patch
-def __repr__(self:ImageTextPairs):
-    meta = f'; meta: {", ".join(self.meta)}' if self.meta else ''
-    head = f'{type(self).__name__}({self.name!r}): {self.n_images:,} images, {self.n_captions:,} captions ({self.n_captions / self.n_images:.1f} per image){meta}'
-    return '\n'.join([head] + [f'  [{i}] {_describe(self._images, i)}: {self.captions_of(i)!r}' for i in range(min(3, self.n_images))])
-
-@patch
-def _repr_markdown_(self:ImageTextPairs):
-    keys = list(self.meta)[:3]
-    rows = [f'| {i} | {_cell(_describe(self._images, i))} | {_cell(" / ".join(self.captions_of(i)))} | ' + ' | '.join(_cell(self.meta[k][i]) for k in keys) + ' |'
-            for i in range(min(5, self.n_images))]
-    return '\n'.join([f'**{type(self).__name__}** `{self.name}`: {self.n_images:,} images, {self.n_captions:,} captions '
-                      f'({self.n_captions / self.n_images:.1f} per image)', '',
-                      '| # | image | captions | ' + ' | '.join(keys) + ' |', '|---|---|---|' + '---|' * len(keys), *rows])
-
-@patch
-def show(self:ImageTextPairs, n:int=8, # how many images
-         cols:int=4, # images per row
-         seed:int|None=None, # None: the first `n` images; else a random sample
-        ):
-    "Draw `n` images with their first caption; returns the matplotlib Figure."
-    idx = _pick(self.n_images, n, seed)
-    return _grid([self.image(i) for i in idx], [self.captions_of(i)[0] for i in idx], cols)
-
 # %% ../nbs/00b_pairs.ipynb #b1d0a018
 class LabelledImages(_ImageSet):
     "Images with integer labels and class names; a torch Dataset of (image, label) pairs."
@@ -215,7 +237,7 @@ class LabelledImages(_ImageSet):
                  name:str|None=None, # a short name for reprs and protocol cards
                 ):
         self._init_images(images, meta, loader, name)
-        labels, self.classnames = np.asarray(labels), [str(c) for c in classnames]
+        labels, self.classnames = to_numpy(labels), [str(c) for c in classnames]
         if labels.shape != (self.n_images,): raise ShapeError(f'labels has shape {labels.shape}, expected ({self.n_images},)')
         if not np.issubdtype(labels.dtype, np.integer): raise DataError(f'labels must be integers, got {labels.dtype}')
         if not self.classnames: raise DataError('no classnames')
@@ -233,34 +255,48 @@ class LabelledImages(_ImageSet):
         if not -self.n_images <= i < self.n_images: raise IndexError(f'image {i} out of range ({self.n_images})')
         return self.image(i), int(self.labels[i])
 
-    def subset(self, image_indices)->LabelledImages:
-        "The images `image_indices` (indices or a boolean mask) with their labels."
-        idx = _check_indices(image_indices, self.n_images)
-        return LabelledImages(_take(self._images, idx), self.labels[idx], self.classnames, self._meta_take(idx), self.loader, self.name)
+# %% ../nbs/00b_pairs.ipynb #a98d60a4
+@patch
+def subset(self:LabelledImages, image_indices, # image indices (a list, an array or a tensor) or a boolean mask
+          )->LabelledImages:
+    "The images `image_indices` (indices or a boolean mask) with their labels."
+    idx = _check_indices(image_indices, self.n_images)
+    return LabelledImages(_take(self._images, idx), self.labels[idx], self.classnames, self._meta_take(idx), self.loader, self.name)
 
-    def split(self, test:float|int=0.2, # fraction of the images, or their number, for the test side
-              seed:int=0, stratify:bool=True, # keep each class's share on both sides
-             )->tuple[LabelledImages, LabelledImages]: # (train, test)
-        "Split into `(train, test)`, stratified by label unless `stratify=False`."
-        k = _n_test(self.n_images, test)
-        te = stratified_indices(self.labels, k, seed) if stratify else np.sort(np.random.default_rng(seed).permutation(self.n_images)[:k])
-        tr, te = self.subset(np.setdiff1d(np.arange(self.n_images), te)), self.subset(te)
-        if self.name: tr.name, te.name = f'{self.name}[train]', f'{self.name}[test]'
-        return tr, te
+# %% ../nbs/00b_pairs.ipynb #10571562
+@patch
+def split(self:LabelledImages, test:float|int=0.2, # fraction of the images, or their number, for the test side
+          seed:int=0, stratify:bool=True, # keep each class's share on both sides
+         )->tuple[LabelledImages, LabelledImages]: # (train, test)
+    "Split into `(train, test)`, stratified by label unless `stratify=False`."
+    k = _n_test(self.n_images, test)
+    te = stratified_indices(self.labels, k, seed) if stratify else np.sort(np.random.default_rng(seed).permutation(self.n_images)[:k])
+    tr, te = self.subset(np.setdiff1d(np.arange(self.n_images), te)), self.subset(te)
+    if self.name: tr.name, te.name = f'{self.name}[train]', f'{self.name}[test]'
+    return tr, te
 
-    def __repr__(self):
-        c = self.counts
-        return f'{type(self).__name__}({self.name!r}): {self.n_images:,} images, {self.n_classes} classes ({c.min()}-{c.max()} per class)'
-    def _repr_markdown_(self):
-        c, k = self.counts, min(self.n_classes, 12)
-        rows = [f'| {i} | {_cell(self.classnames[i])} | {c[i]:,} |' for i in range(k)] + (['| ... | | |'] if k < self.n_classes else [])
-        return '\n'.join([f'**{type(self).__name__}** `{self.name}`: {self.n_images:,} images, {self.n_classes} classes', '',
-                          '| label | class | images |', '|---|---|---|', *rows])
+# %% ../nbs/00b_pairs.ipynb #cdc6dff6
+@patch
+def __repr__(self:LabelledImages):
+    c = self.counts
+    return f'{type(self).__name__}({self.name!r}): {self.n_images:,} images, {self.n_classes} classes ({c.min()}-{c.max()} per class)'
 
-    def show(self, n:int=8, cols:int=4, seed:int|None=None):
-        "Draw `n` images (the first ones, or a random sample with `seed`) titled with their class; returns the Figure."
-        idx = _pick(self.n_images, n, seed)
-        return _grid([self.image(i) for i in idx], [self.classnames[self.labels[i]] for i in idx], cols)
+@patch
+def _repr_markdown_(self:LabelledImages):
+    c, k = self.counts, min(self.n_classes, 12)
+    rows = [f'| {i} | {_cell(self.classnames[i])} | {c[i]:,} |' for i in range(k)] + (['| ... | | |'] if k < self.n_classes else [])
+    return '\n'.join([f'**{type(self).__name__}** `{self.name}`: {self.n_images:,} images, {self.n_classes} classes', '',
+                      '| label | class | images |', '|---|---|---|', *rows])
+
+# %% ../nbs/00b_pairs.ipynb #d36c9687
+@patch
+def show(self:LabelledImages, n:int=8, # how many images
+         cols:int=4, # images per row
+         seed:int|None=None, # None: the first `n` images; else a random sample
+        ):
+    "Draw `n` images (the first ones, or a random sample with `seed`) titled with their class; returns the Figure."
+    idx = _pick(self.n_images, n, seed)
+    return _grid([self.image(i) for i in idx], [self.classnames[self.labels[i]] for i in idx], cols)
 
 # %% ../nbs/00b_pairs.ipynb #b1d0a021
 _CAPTION_DROP = re.compile(r"""[,.'!?"()*#:;~]""")
@@ -268,7 +304,7 @@ _CAPTION_DROP = re.compile(r"""[,.'!?"()*#:;~]""")
 def pre_caption(text:str, # a raw caption
                 max_words:int=30, # keep at most this many words
                )->str:
-    "Normalise a caption as the reference's retrieval evaluation does (method.md §6.2)."
+    "Normalise a caption as the reference's retrieval evaluation does: lowercase, no punctuation, at most 30 words."
     if not isinstance(text, str): raise DataError(f'a caption must be a string, got {type(text).__name__}')
     text = _CAPTION_DROP.sub('', text.lower()).replace('-', ' ').replace('/', ' ')
     return ' '.join(text.split()[:max_words])

@@ -5,15 +5,17 @@
 # %% ../nbs/06b_results.ipynb #r6b00003
 from __future__ import annotations
 import contextlib, datetime, hashlib, json, math, platform, re, subprocess
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, torch
+from fastcore.basics import patch
 from .core import *
 
 # %% auto #0
-__all__ = ['eval_mode', 'is_features', 'embed_images', 'embed_texts', 'projector_digest', 'slug', 'model_name', 'git_revision',
-           'effective_precision', 'protocol_card', 'result_filename', 'metric_table', 'EvalResult', 'ResultTable',
-           'compare_results']
+__all__ = ['TASK_LABELS', 'eval_mode', 'is_features', 'embed_images', 'embed_texts', 'projector_digest', 'slug', 'model_name',
+           'git_revision', 'effective_precision', 'protocol_card', 'NameMatcher', 'names_in_captions', 'training_check',
+           'task_label', 'result_filename', 'EvalResult', 'metric_table', 'ResultTable', 'compare_results']
 
 # %% ../nbs/06b_results.ipynb #r6b00007
 @contextlib.contextmanager
@@ -26,6 +28,7 @@ def eval_mode(model:torch.nn.Module, # switched to eval mode inside the block
         with torch.no_grad(): yield model
     finally: model.train(was)
 
+# %% ../nbs/06b_results.ipynb #r6b00007c
 def is_features(x)->bool:
     "True for frozen-encoder features (`Features`, `EncoderOutput`, a 2-D float array), False for raw items."
     if isinstance(x, EncoderOutput) or (hasattr(x, 'output') and hasattr(x, 'batches')): return True
@@ -33,6 +36,7 @@ def is_features(x)->bool:
     if isinstance(x, np.ndarray): return x.ndim == 2 and np.issubdtype(x.dtype, np.floating)
     return False
 
+# %% ../nbs/06b_results.ipynb #r6b00008a
 def _feature_batches(x, bs:int):
     "Features in batches of `bs` rows: `EncoderOutput`s, or [b, d] tensors."
     if isinstance(x, EncoderOutput): yield from (x[a:a + bs] for a in range(0, len(x), bs))
@@ -40,6 +44,8 @@ def _feature_batches(x, bs:int):
     else:
         x = as_matrix(x, 'features')
         yield from (x[a:a + bs] for a in range(0, len(x), bs))
+
+def _bar(it, n:int, bs:int, desc:str): return progress(it, total=math.ceil(n / bs), desc=desc, disable=True if n <= bs else None)
 
 # %% ../nbs/06b_results.ipynb #r6b00008
 class _Pixels(torch.utils.data.Dataset):
@@ -51,8 +57,7 @@ class _Pixels(torch.utils.data.Dataset):
         img = self.images.image(i) if hasattr(self.images, 'image') else self.images[i]
         return self.transform(img if isinstance(img, (str, Path, np.ndarray)) else load_image(img))
 
-def _bar(it, n:int, bs:int, desc:str): return progress(it, total=math.ceil(n / bs), desc=desc, disable=True if n <= bs else None)
-
+# %% ../nbs/06b_results.ipynb #r6b00008b
 def embed_images(model, # an `AlignedModel` (with an image encoder unless `images` are features)
                  images, # PIL images/paths/arrays, a container with `.image(i)`, or frozen-encoder features
                  bs:int=256, # batch size
@@ -72,6 +77,7 @@ def embed_images(model, # an `AlignedModel` (with an image encoder unless `image
         for b in _bar(batches, n, bs, desc): res.append(model.encode_image(b).float().cpu())
     return torch.cat(res)
 
+# %% ../nbs/06b_results.ipynb #r6b00008c
 def embed_texts(model, # an `AlignedModel` (with a text encoder unless `texts` are features)
                 texts, # a list of strings, or frozen-encoder features
                 bs:int=256, # batch size
@@ -99,6 +105,7 @@ def projector_digest(model)->str:
         h.update(f'{k}{tuple(v.shape)}'.encode()); h.update(v.numpy().tobytes())
     return h.hexdigest()[:16]
 
+# %% ../nbs/06b_results.ipynb #r6b00012c
 def slug(s:str)->str:
     "`s` made safe for a file name: runs of other characters than letters, digits, `.`, `_`, `+` and `-` become `-`."
     return re.sub(r'[^A-Za-z0-9._+-]+', '-', str(s)).strip('-') or 'unnamed'
@@ -110,6 +117,7 @@ def _short_spec(spec:str)->str:
     while (m := re.match(r'^(hf|st|timm|zoo|local-dir):', s)): s = s[m.end():]
     return Path(s.rstrip('/')).name or s
 
+# %% ../nbs/06b_results.ipynb #r6b00012d
 def model_name(model, # an `AlignedModel`
                digest:bool=True, # append the first 8 hex digits of `projector_digest`
               )->str:
@@ -118,6 +126,7 @@ def model_name(model, # an `AlignedModel`
     parts = [_short_spec(cfg[f'{m}_encoder']['spec']) if cfg.get(f'{m}_encoder') else f'{m}-features' for m in ('image', 'text')]
     return slug('+'.join(parts) + (f'-{projector_digest(model)[:8]}' if digest else ''))
 
+# %% ../nbs/06b_results.ipynb #r6b00012g
 def git_revision()->str|None:
     "The git commit of the checkout freeze-align is imported from (None for an installed package)."
     import freeze_align
@@ -125,6 +134,7 @@ def git_revision()->str|None:
     except (OSError, subprocess.SubprocessError): return None
     return res.stdout.strip() or None if res.returncode == 0 else None
 
+# %% ../nbs/06b_results.ipynb #dcb18f90
 def effective_precision(model, # the evaluated model
                         precision:str|None, # the autocast dtype asked for
                        )->str:
@@ -132,48 +142,177 @@ def effective_precision(model, # the evaluated model
     if precision is None or model.device.type != 'cuda' or resolve_dtype(precision) == torch.float32: return 'fp32'
     return str(resolve_dtype(precision)).replace('torch.', '')
 
+# %% ../nbs/06b_results.ipynb #r6b00012j
+def _model_card(model)->dict:
+    "The model's part of the card: name, projector digest and layout, temperature, device, dtype, and both encoders."
+    cfg, p = model.config, next(model.parameters())
+    card = dict(model=dict(name=model_name(model), projector_digest=projector_digest(model), dim=cfg['dim'], image_projector=cfg['image_projector'],
+                           text_projector=cfg['text_projector'], loss=cfg['loss'], logit_scale=round(float(model.logit_scale.detach().exp()), 4),
+                           device=str(p.device), dtype=str(p.dtype).replace('torch.', '')))
+    for m in ('image', 'text'):
+        enc = cfg.get(f'{m}_encoder')
+        card[f'{m}_encoder'] = None if enc is None else {**enc, 'fingerprint': fingerprint(enc)}
+    return card
+
+# %% ../nbs/06b_results.ipynb #7c3abdb7
 def protocol_card(model=None, # the evaluated `AlignedModel` (None when only embeddings were given)
-                  **protocol, # what the evaluation adds: task, dataset, split, prompts, recall definition, ...
+                  **protocol, # what the evaluation adds: task, dataset, split, prompts, training check, ...
                  )->dict:
     "How a number was measured: versions, date, model and encoders (with digests), plus the evaluation's protocol."
     import freeze_align
     card = dict(freeze_align=freeze_align.__version__, git=git_revision(), torch=torch.__version__, python=platform.python_version(),
                 date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'))
-    if model is not None:
-        cfg, p = model.config, next(model.parameters())
-        card['model'] = dict(name=model_name(model), projector_digest=projector_digest(model), dim=cfg['dim'], image_projector=cfg['image_projector'],
-                             text_projector=cfg['text_projector'], loss=cfg['loss'], logit_scale=round(float(model.logit_scale.detach()), 4),
-                             device=str(p.device), dtype=str(p.dtype).replace('torch.', ''))
-        for m in ('image', 'text'):
-            enc = cfg.get(f'{m}_encoder')
-            card[f'{m}_encoder'] = None if enc is None else {**enc, 'fingerprint': fingerprint(enc)}
+    if model is not None: card.update(_model_card(model))
     card.update(protocol)
     return jsonable(card)
+
+# %% ../nbs/06b_results.ipynb #r6b00020b
+_WORD = re.compile(r'[^\W_]+')        # a word: a run of letters and digits
+_SEP = r'[\s_\-]+'                    # between the words of a multi-word name
+
+def _word_forms(w:str)->list[str]:
+    "`w` and its simple plural and singular forms (cat/cats, box/boxes, berry/berries, leaf/leaves, and back)."
+    forms = {w, w + 's'}
+    if w.endswith(('s', 'x', 'z', 'ch', 'sh', 'o')): forms.add(w + 'es')
+    if len(w) > 1 and w.endswith('y') and w[-2] not in 'aeiou': forms.add(w[:-1] + 'ies')
+    if w.endswith(('f', 'fe')): forms.add(w[:-2 if w.endswith('fe') else -1] + 'ves')
+    if w.endswith('ies'): forms.add(w[:-3] + 'y')
+    if w.endswith('ves'): forms |= {w[:-3] + 'f', w[:-3] + 'fe'}
+    if w.endswith('es'): forms.add(w[:-2])
+    if w.endswith('s') and not w.endswith('ss'): forms.add(w[:-1])
+    return sorted(forms, key=len, reverse=True)
+
+# %% ../nbs/06b_results.ipynb #r6b00020e
+def _alternatives(name:str)->list[list[str]]:
+    "The words of each `/`-separated alternative of a name, lowercased."
+    alts = [[w for w in re.split(_SEP, a.strip().lower()) if w] for a in str(name).split('/')]
+    alts = [a for a in alts if a and any(_WORD.search(w) for w in a)]
+    if not alts: raise SpecError(f'{name!r} has no letters or digits to look for in captions')
+    return alts
+
+def _name_regex(name:str)->re.Pattern:
+    "One regex for all the alternatives of `name`, the last word of each in its plural and singular forms."
+    branch = lambda ws: _SEP.join([*map(re.escape, ws[:-1]), '(?:' + '|'.join(map(re.escape, _word_forms(ws[-1]))) + ')'])
+    return re.compile(r'(?<![^\W_])(?:' + '|'.join(branch(a) for a in _alternatives(name)) + r')(?![^\W_])')
+
+def _index_keys(name:str)->set[str]:
+    "Words one of which a caption must hold to mention `name`: each alternative's first word (all its forms if alone)."
+    first = lambda w: _WORD.search(w).group() if _WORD.search(w) else None
+    return {first(f) for a in _alternatives(name) for f in (_word_forms(a[0]) if len(a) == 1 else [a[0]])} - {None}
+
+# %% ../nbs/06b_results.ipynb #r6b00020g
+class NameMatcher:
+    "Which of many names a caption mentions: `matcher(caption)` -> indices of the names it mentions (see the rule above)."
+    def __init__(self, names):
+        self.names = [str(n) for n in names]
+        self.regexes, self.index = [_name_regex(n) for n in self.names], defaultdict(set)
+        for i, n in enumerate(self.names):
+            for k in _index_keys(n): self.index[k].add(i)
+    def __call__(self, caption:str)->list[int]:
+        c = caption.lower()
+        cands = set().union(*(self.index.get(w, ()) for w in set(_WORD.findall(c))))
+        return sorted(i for i in cands if self.regexes[i].search(c))
+
+# %% ../nbs/06b_results.ipynb #017c0c2c
+def _caption_stream(captions):
+    "Captions one at a time from a list or any iterable of strings, `ImageTextPairs`, or a text file (one per line)."
+    if isinstance(captions, (str, Path)):
+        if not Path(captions).is_file(): raise SpecError(f'captions must be an iterable of strings, ImageTextPairs or a text file (one caption per line); {str(captions)[:60]!r} is not a file')
+        with open(captions, encoding='utf-8') as f: yield from (l.rstrip('\r\n') for l in f)
+        return
+    for i, c in enumerate(getattr(captions, 'captions', captions)):
+        if not isinstance(c, str): raise DataError(f'captions must be strings: item {i} is a {type(c).__name__}')
+        yield c
+
+# %% ../nbs/06b_results.ipynb #r6b00020h
+def names_in_captions(names:list[str], # class names or concepts; 'a/b' means a or b
+                      captions, # strings (any iterable, streamed once), `ImageTextPairs`, or a text file with one caption per line
+                     )->dict: # name -> number of captions that mention it
+    "How many captions mention each name: case-insensitive whole words, phrases, simple plurals, `/` alternatives."
+    m, counts = NameMatcher(names), Counter()
+    for c in _caption_stream(captions): counts.update(m(c))
+    return {n: counts[i] for i, n in enumerate(m.names)}
+
+# %% ../nbs/06b_results.ipynb #r6b00020l
+def _norm_caption(c:str)->str: return ' '.join(_WORD.findall(c.lower()))
+
+def _scan_training(train_captions, names:list, test_captions)->tuple[int, Counter, set]:
+    "One pass over the training captions: how many, the names each mentions, and the test captions found verbatim."
+    m = NameMatcher(names) if names else None
+    tests, counts, found, n = {_norm_caption(c) for c in test_captions or ()}, Counter(), set(), 0
+    for c in progress(_caption_stream(train_captions), desc='scan training captions'):
+        n += 1
+        if m: counts.update(m(c))
+        if tests and (k := _norm_caption(c)) in tests: found.add(k)
+    if n == 0: raise DataError('the training captions are empty (a generator can be read only once: pass a list, ImageTextPairs or a file)')
+    return n, counts, found
+
+# %% ../nbs/06b_results.ipynb #76c44979
+def _dataset_in_sources(dataset:str|None, sources:list)->list[str]:
+    "The training sources that name the evaluated dataset ('coco/train' names 'coco/test')."
+    base = re.split(r'[/\[]', str(dataset or ''))[0]
+    if not base or not _WORD.search(base) or not sources: return []
+    rx = _name_regex(base)
+    return [s for s in sources if rx.search(str(s).lower())]
+
+# %% ../nbs/06b_results.ipynb #r6b00020m
+def _verdict(card:dict, what:str, n_names:int, n_tests:int, in_src:list)->tuple[str, str]:
+    "The `zero_shot` verdict ('yes', 'no', 'unverified') of a training check, and why, in words."
+    seen, leaked = card.get(f'{what}_seen_in_training') or {}, card.get('test_captions_in_training', 0)
+    no = ([f'{len(seen)} of {n_names} {what} occur in the training captions'] if seen else []) + \
+         ([f'{leaked} of {n_tests} test captions occur verbatim in the training captions'] if leaked else []) + \
+         ([f'the training sources include the evaluated dataset ({", ".join(in_src)})'] if in_src else [])
+    if no: return 'no', '; '.join(no)
+    yes = ([f'none of the {n_names} {what} occurs in them'] if n_names else []) + \
+          ([f'none of the {n_tests} test captions occurs verbatim in them'] if n_tests else []) + \
+          (['the training sources do not name the evaluated dataset'] if 'dataset_in_train_sources' in card else [])
+    if not yes: return 'unverified', 'nothing to look for in the training captions'
+    return 'yes', f"{card['train_captions']:,} training captions checked: " + '; '.join(yes)
+
+# %% ../nbs/06b_results.ipynb #712cd2ab
+def training_check(train_captions=None, # training captions: any iterable of strings (streamed once), `ImageTextPairs` or a text file; None: unknown
+                   train_sources=None, # names of the training data sources, e.g. ['cc3m', 'laion-concepts-6m']
+                   names=None, # the evaluated class names or concepts to look for
+                   what:str='classes', # what `names` are, for the card's keys: 'classes' or 'concepts'
+                   test_captions=None, # evaluation captions to look for verbatim (retrieval)
+                   dataset:str|None=None, # the evaluated dataset, looked for among `train_sources`
+                  )->dict: # protocol-card entries: train_sources, train_captions, {what}_seen_in_training, ..., zero_shot
+    "Whether the evaluated classes (or concepts, test captions, dataset) occur in the training data, for the card."
+    sources = [train_sources] if isinstance(train_sources, (str, Path)) else [str(s) for s in train_sources or []]
+    card, names = dict(train_sources=sources or 'unknown'), list(dict.fromkeys(str(n) for n in names or []))
+    if train_captions is None:
+        return card | dict(train_captions='not given', zero_shot='unverified', zero_shot_check='no training captions given: cannot tell whether the model was trained on what it is evaluated on')
+    tests = None if test_captions is None else list(test_captions)
+    n, counts, found = _scan_training(train_captions, names, tests)
+    card['train_captions'] = n
+    if names: card |= {f'{what}_seen_in_training': {names[i]: c for i, c in sorted(counts.items())}, f'{what}_seen_fraction': round(len(counts) / len(names), 4)}
+    if tests is not None: card['test_captions_in_training'] = sum(_norm_caption(c) in found for c in tests)
+    in_src = _dataset_in_sources(dataset, sources)
+    if dataset is not None and sources: card['dataset_in_train_sources'] = bool(in_src)
+    verdict, why = _verdict(card, what, len(names), len(tests or ()), in_src)
+    return card | dict(zero_shot=verdict, zero_shot_check=why)
+
+# %% ../nbs/06b_results.ipynb #r6b00020s
+TASK_LABELS = dict(classification=dict(yes='zeroshot_classification', no='classification_seen_classes', unverified='classification_unverified'),
+                   retrieval=dict(yes='zeroshot_retrieval', no='retrieval_seen_in_training', unverified='retrieval_unverified'))
+
+def task_label(kind:str, # 'classification' or 'retrieval'
+               check:dict, # the entries of `training_check` (or a card holding them)
+              )->str:
+    "The task name of a result: zero-shot only when the training check says 'yes'."
+    if kind not in TASK_LABELS: raise SpecError(f"kind must be one of {list(TASK_LABELS)}, got {kind!r}")
+    return TASK_LABELS[kind][check.get('zero_shot', 'unverified')]
 
 # %% ../nbs/06b_results.ipynb #r6b00015
 def result_filename(dataset:str, model:str, task:str, language:str|None=None)->str:
     "CLIP_benchmark-style result file name: `{dataset}_{model}[_{language}]_{task}.json`."
     return '_'.join(slug(p) for p in (dataset, model, language, task) if p) + '.json'
 
-def _pct(v)->str: return f'{100 * v:.2f}' if isinstance(v, (int, float)) and not isinstance(v, bool) and v == v else ('-' if v is None or v != v else str(v))
-
-def metric_table(metrics:dict)->str:
-    "Markdown table of flat metrics (one row) or grouped metrics (one row per group), as percentages."
-    if metrics and all(isinstance(v, dict) for v in metrics.values()):
-        cols = list(dict.fromkeys(k for v in metrics.values() for k in v))
-        rows = [f'| {g} | ' + ' | '.join(_pct(v.get(c)) for c in cols) + ' |' for g, v in metrics.items()]
-        return '\n'.join(['| | ' + ' | '.join(cols) + ' |', '|---|' + '---|' * len(cols), *rows])
-    return '\n'.join(['| ' + ' | '.join(metrics) + ' |', '|' + '---|' * len(metrics), '| ' + ' | '.join(_pct(v) for v in metrics.values()) + ' |'])
-
-def _card_line(v)->str:
-    if isinstance(v, dict): return ', '.join(f'{k}: {_card_line(x)}' for k, x in v.items() if x is not None and not isinstance(x, (dict, list)))
-    if isinstance(v, list): return f'{len(v)} items' if len(v) > 6 else ', '.join(map(str, v))
-    return str(v)
-
+# %% ../nbs/06b_results.ipynb #r6b00015b
 @dataclass
 class EvalResult:
     "The metrics of one evaluation with its protocol card; writes CLIP_benchmark-style JSON files."
-    task:str # 'zeroshot_classification', 'zeroshot_retrieval', 'multilingual_retrieval', 'max_length_sweep', ...
+    task:str # `task_label`: 'zeroshot_classification', 'classification_seen_classes', 'zeroshot_retrieval', 'max_length_sweep', ...
     dataset:str # e.g. 'fashion_mnist/test', 'coco/test'
     model:str # short model name (`model_name`)
     metrics:dict # name -> fraction in [0, 1], or group -> {name -> fraction}
@@ -184,54 +323,84 @@ class EvalResult:
     @property
     def filename(self)->str: return result_filename(self.dataset, self.model, self.task, self.card.get('language'))
 
-    def to_json(self, path:str|Path|None=None, # a `.json` file, or a folder for `filename` (default: `cache_dir(None, 'results')`)
-               )->Path: # the file written
-        "Write the result (metrics, card, details) as JSON, atomically."
-        path = Path(path) if path is not None else cache_dir(None, 'results')
-        if path.suffix != '.json': path = path/self.filename
-        with atomic_write(path, 'w') as f: json.dump(jsonable(self.__dict__), f, indent=1, ensure_ascii=False)
-        return path
+# %% ../nbs/06b_results.ipynb #r6b00016c
+@patch
+def to_json(self:EvalResult, path:str|Path|None=None, # a `.json` file, or a folder for `filename` (default: `cache_dir(None, 'results')`)
+           )->Path: # the file written
+    "Write the result (metrics, card, details) as JSON, atomically."
+    path = Path(path) if path is not None else cache_dir(None, 'results')
+    if path.suffix != '.json': path = path/self.filename
+    with atomic_write(path, 'w') as f: json.dump(jsonable(self.__dict__), f, indent=1, ensure_ascii=False)
+    return path
 
-    @classmethod
-    def from_json(cls, path:str|Path)->EvalResult:
-        "Read a result written by `to_json`."
-        d = json.loads(Path(path).read_text(encoding='utf-8'))
-        missing = {'task', 'dataset', 'model', 'metrics', 'card'} - set(d)
-        if missing: raise DataError(f'{path} is not a freeze-align result file: it has no {sorted(missing)}')
-        return cls(**{k: d[k] for k in ('task', 'dataset', 'model', 'metrics', 'card')}, details=d.get('details') or {})
+# %% ../nbs/06b_results.ipynb #c260610e
+@patch(cls_method=True)
+def from_json(cls:EvalResult, path:str|Path)->EvalResult:
+    "Read a result written by `to_json`."
+    d = json.loads(Path(path).read_text(encoding='utf-8'))
+    missing = {'task', 'dataset', 'model', 'metrics', 'card'} - set(d)
+    if missing: raise DataError(f'{path} is not a freeze-align result file: it has no {sorted(missing)}')
+    return cls(**{k: d[k] for k in ('task', 'dataset', 'model', 'metrics', 'card')}, details=d.get('details') or {})
 
-    def __repr__(self):
-        flat = {k: v for k, v in self.metrics.items() if not isinstance(v, dict)}
-        shown = ', '.join(f'{k}={v:.4f}' for k, v in list(flat.items())[:6] if isinstance(v, float))
-        return f'EvalResult({self.task} on {self.dataset}, model {self.model}: {shown or f"{len(self.metrics)} groups"})'
+# %% ../nbs/06b_results.ipynb #r6b00016f
+def _pct(v)->str: return f'{100 * v:.2f}' if isinstance(v, (int, float)) and not isinstance(v, bool) and v == v else ('-' if v is None or v != v else str(v))
 
-    def _repr_markdown_(self)->str:
-        skip = {'freeze_align', 'git', 'torch', 'python', 'date', 'model', 'image_encoder', 'text_encoder', 'task', 'dataset'}
-        encs = [f"{m} `{e['spec']}` (weights {e.get('weights')})" for m in ('image', 'text') if (e := self.card.get(f'{m}_encoder'))]
-        rows = [('encoders', '; '.join(encs) or '-')] + [(k, _card_line(v)) for k, v in self.card.items() if k not in skip]
-        rows.append(('run', f"freeze-align {self.card.get('freeze_align')}, torch {self.card.get('torch')}, {self.card.get('date')}"))
-        return '\n'.join([f'**{self.task}** on `{self.dataset}`, model `{self.model}` (%)', '', metric_table(self.metrics), '',
-                          '| protocol | |', '|---|---|', *(f"| {k} | {str(v).replace('|', '/')} |" for k, v in rows)])
+def metric_table(metrics:dict)->str:
+    "Markdown table of flat metrics (one row) or grouped metrics (one row per group), as percentages."
+    if metrics and all(isinstance(v, dict) for v in metrics.values()):
+        cols = list(dict.fromkeys(k for v in metrics.values() for k in v))
+        rows = [f'| {g} | ' + ' | '.join(_pct(v.get(c)) for c in cols) + ' |' for g, v in metrics.items()]
+        return '\n'.join(['| | ' + ' | '.join(cols) + ' |', '|---|' + '---|' * len(cols), *rows])
+    return '\n'.join(['| ' + ' | '.join(metrics) + ' |', '|' + '---|' * len(metrics), '| ' + ' | '.join(_pct(v) for v in metrics.values()) + ' |'])
+
+# %% ../nbs/06b_results.ipynb #r6b00016h
+_CHECK_KEYS = ('zero_shot', 'zero_shot_check', 'train_sources', 'train_captions', 'classes_seen_in_training', 'classes_seen_fraction',
+               'concepts_seen_in_training', 'concepts_seen_fraction', 'test_captions_in_training', 'dataset_in_train_sources')
+_RUN_KEYS = {'freeze_align', 'git', 'torch', 'python', 'date', 'model', 'image_encoder', 'text_encoder', 'task', 'dataset'}
+
+def _card_line(v)->str:
+    if isinstance(v, dict):
+        items = [(k, x) for k, x in v.items() if x is not None and not isinstance(x, (dict, list))]
+        more = f', ... ({len(items)} in all)' if len(items) > 8 else ''
+        return ', '.join(f'{k}: {_card_line(x)}' for k, x in items[:8]) + more if items else 'none'
+    if isinstance(v, list): return f'{len(v)} items' if len(v) > 6 else ', '.join(map(str, v))
+    return str(v)
+
+# %% ../nbs/06b_results.ipynb #r6b00016j
+@patch
+def __repr__(self:EvalResult):
+    flat = {k: v for k, v in self.metrics.items() if not isinstance(v, dict)}
+    shown = ', '.join(f'{k}={v:.4f}' for k, v in list(flat.items())[:6] if isinstance(v, float))
+    return f'EvalResult({self.task} on {self.dataset}, model {self.model}: {shown or f"{len(self.metrics)} groups"})'
+
+# %% ../nbs/06b_results.ipynb #9871fa92
+@patch
+def _repr_markdown_(self:EvalResult)->str:
+    encs = [f"{m} `{e['spec']}` (weights {e.get('weights')})" for m in ('image', 'text') if (e := self.card.get(f'{m}_encoder'))]
+    check = [(k, _card_line(self.card[k])) for k in _CHECK_KEYS if k in self.card]
+    rest = [(k, _card_line(v)) for k, v in self.card.items() if k not in _RUN_KEYS and k not in _CHECK_KEYS]
+    run = f"freeze-align {self.card.get('freeze_align')}, torch {self.card.get('torch')}, {self.card.get('date')}"
+    rows = check + [('encoders', '; '.join(encs) or '-')] + rest + [('run', run)]
+    return '\n'.join([f'**{self.task}** on `{self.dataset}`, model `{self.model}` (%)', '', metric_table(self.metrics), '',
+                      '| protocol | |', '|---|---|', *(f"| {k} | {str(v).replace('|', '/')} |" for k, v in rows)])
 
 # %% ../nbs/06b_results.ipynb #r6b00018
 class ResultTable:
-    "Several results side by side (rows: results; columns: their flat metrics), as a markdown table."
+    "Several results side by side (rows: results; columns: their task label and flat metrics), as a markdown table."
     def __init__(self, rows:list[dict]): self.rows = rows
     def __len__(self): return len(self.rows)
     def __getitem__(self, label:str)->dict: return next(r for r in self.rows if r['result'] == label)
     def _repr_markdown_(self)->str:
         cols = list(dict.fromkeys(k for r in self.rows for k in r))
         head = '| ' + ' | '.join(cols) + ' |\n|' + '---|' * len(cols)
-        return head + '\n' + '\n'.join('| ' + ' | '.join(_pct(r.get(c)) if c not in ('result', 'dataset') else str(r[c]) for c in cols) + ' |' for r in self.rows)
+        return head + '\n' + '\n'.join('| ' + ' | '.join(_pct(r.get(c)) if c not in ('result', 'dataset', 'task') else str(r[c]) for c in cols) + ' |' for r in self.rows)
     def __repr__(self): return '\n'.join(', '.join(f'{k}={v:.4f}' if isinstance(v, float) else f'{k}={v}' for k, v in r.items()) for r in self.rows)
 
+# %% ../nbs/06b_results.ipynb #82ad82c7
 def compare_results(results:dict|list, # `{label: EvalResult}`, or a list (labelled by model name)
                     keys:list|None=None, # metrics to show (default: all flat metrics)
                    )->ResultTable:
-    "A table of several results, one row each."
+    "A table of several results, one row each, with their task labels."
     items = results.items() if isinstance(results, dict) else [(r.model, r) for r in results]
-    rows = []
-    for label, r in items:
-        m = {k: v for k, v in r.metrics.items() if not isinstance(v, dict) and (keys is None or k in keys)}
-        rows.append(dict(result=label, dataset=r.dataset, **m))
-    return ResultTable(rows)
+    return ResultTable([dict(result=label, dataset=r.dataset, task=r.task,
+                             **{k: v for k, v in r.metrics.items() if not isinstance(v, dict) and (keys is None or k in keys)}) for label, r in items])

@@ -25,33 +25,36 @@ RECALL_DEFINITION = ("CLIP-paper recall@k: a query is a hit when any of its posi
 def _check_retrieval(img, txt, c2i)->tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     img, txt = as_matrix(img, 'image embeddings'), as_matrix(txt, 'text embeddings')
     if img.shape[1] != txt.shape[1]: raise ShapeError(f'image embeddings have width {img.shape[1]} but text embeddings {txt.shape[1]}')
-    c2i = torch.as_tensor(np.asarray(c2i))
+    c2i = c2i if isinstance(c2i, torch.Tensor) else torch.as_tensor(np.asarray(c2i))   # numpy cannot read CUDA tensors
     if c2i.ndim != 1 or len(c2i) != len(txt): raise ShapeError(f'text_to_image must have one entry per caption ({len(txt)}), got shape {tuple(c2i.shape)}')
     if c2i.is_floating_point() or c2i.dtype == torch.bool: raise DataError(f'text_to_image must hold integer image indices, got {c2i.dtype}')
     if c2i.min() < 0 or c2i.max() >= len(img): raise DataError(f'text_to_image must hold image indices in [0, {len(img)}), got {c2i.min().item()}..{c2i.max().item()}')
     dt = torch.promote_types(img.dtype, txt.dtype)
     return img.to(dt), txt.to(device=img.device, dtype=dt), c2i.long().to(img.device)
 
+# %% ../nbs/08_retrieval.ipynb #z08a0003b
 def _block(block_size, m:int)->int: return int(block_size) if block_size else max(1, 2**25 // max(1, m))
 
-def _ranks_torch(img, txt, c2i, block_size, ties:str):
-    ge = (lambda s, p: s >= p) if ties == 'pessimistic' else (lambda s, p: s > p)
-    t2i = []
-    b = _block(block_size, len(img))
+def _t2i_ranks(img, txt, c2i, block_size, ties:str)->torch.Tensor:
+    "Text->image rank of each caption: the other images scoring at least as high as (pessimistic) or higher than its image."
+    ge, res, b = torch.ge if ties == 'pessimistic' else torch.gt, [], _block(block_size, len(img))
     for a in range(0, len(txt), b):
         s = txt[a:a + b] @ img.T                                           # [b, n_images]
-        own = s.gather(1, c2i[a:a + b, None])
-        t2i.append(ge(s, own).sum(1) - (1 if ties == 'pessimistic' else 0))   # the positive itself always ties with itself
-    i2t = []
-    b = _block(block_size, len(txt))
+        res.append(ge(s, s.gather(1, c2i[a:a + b, None])).sum(1) - int(ties == 'pessimistic'))   # the positive ties with itself
+    return torch.cat(res).cpu()
+
+# %% ../nbs/08_retrieval.ipynb #z08a0003c
+def _i2t_ranks(img, txt, c2i, block_size, ties:str)->torch.Tensor:
+    "Image->text rank of each image: other images' captions scoring at least as high as (or higher than) its best caption; -1 without captions."
+    ge, res, b = torch.ge if ties == 'pessimistic' else torch.gt, [], _block(block_size, len(txt))
     for a in range(0, len(img), b):
         s = img[a:a + b] @ txt.T                                           # [b, n_captions]
         pos = c2i[None] == torch.arange(a, a + len(s), device=img.device)[:, None]
-        best = s.masked_fill(~pos, -math.inf).amax(1, keepdim=True)
-        r = (ge(s, best) & ~pos).sum(1)
-        i2t.append(torch.where(pos.any(1), r, torch.full_like(r, -1)))     # -1: an image without captions
-    return torch.cat(i2t).cpu(), torch.cat(t2i).cpu()
+        r = (ge(s, s.masked_fill(~pos, -math.inf).amax(1, keepdim=True)) & ~pos).sum(1)
+        res.append(torch.where(pos.any(1), r, torch.full_like(r, -1)))     # -1: an image without captions
+    return torch.cat(res).cpu()
 
+# %% ../nbs/08_retrieval.ipynb #z08a0003e
 def _ranks_faiss(img, txt, c2i, max_rank:int):
     faiss = require('faiss', 'faiss-cpu')
     x, y = np.ascontiguousarray(img.float().cpu().numpy()), np.ascontiguousarray(txt.float().cpu().numpy())
@@ -66,25 +69,21 @@ def _ranks_faiss(img, txt, c2i, max_rank:int):
     has = np.bincount(c2i, minlength=len(x)) > 0
     return torch.where(torch.from_numpy(has), i2t, torch.full_like(i2t, -1)), t2i
 
+# %% ../nbs/08_retrieval.ipynb #z08a0003f
 def retrieval_ranks(image_emb, # [n_images, D] image embeddings (L2-normalised for cosine scores)
                     text_emb, # [n_captions, D] caption embeddings
                     text_to_image, # [n_captions] image index of each caption
                     block_size:int|None=None, # query rows per block (default: ~32 M scores per block)
                     ties:str='pessimistic', # 'pessimistic': equal scores rank above the positive; 'optimistic': below
-                    backend:str='auto', # 'torch' (exact ranks), 'faiss' (IndexFlatIP top-`max_rank` search), 'auto'
+                    backend:str='auto', # 'torch' or 'auto' (exact ranks, any device); 'faiss' (top-`max_rank` search, ties in faiss's order)
                     max_rank:int=10, # with faiss: ranks of `max_rank` or more are reported as `max_rank`
-                   )->tuple[torch.Tensor, torch.Tensor]: # image->text ranks [n_images] (-1: no caption), text->image ranks [n_captions]
+                   )->tuple[torch.Tensor, torch.Tensor]: # image->text ranks [n_images] (-1: no caption), text->image ranks [n_captions], on the CPU
     "0-based rank of each query's best positive: image->text (any of its captions) and text->image."
     if ties not in ('pessimistic', 'optimistic'): raise SpecError(f"ties must be 'pessimistic' or 'optimistic', got {ties!r}")
     if backend not in ('auto', 'torch', 'faiss'): raise SpecError(f"backend must be 'auto', 'torch' or 'faiss', got {backend!r}")
     img, txt, c2i = _check_retrieval(image_emb, text_emb, text_to_image)
-    if backend == 'auto':   # faiss only pays for very large CPU galleries; exact torch ranks otherwise
-        backend = 'faiss' if img.device.type == 'cpu' and len(img) * len(txt) >= 10**10 and _has_faiss() else 'torch'
-    return _ranks_faiss(img, txt, c2i, max_rank) if backend == 'faiss' else _ranks_torch(img, txt, c2i, block_size, ties)
-
-def _has_faiss()->bool:
-    import importlib.util
-    return importlib.util.find_spec('faiss') is not None
+    if backend == 'faiss': return _ranks_faiss(img, txt, c2i, max_rank)
+    return _i2t_ranks(img, txt, c2i, block_size, ties), _t2i_ranks(img, txt, c2i, block_size, ties)
 
 # %% ../nbs/08_retrieval.ipynb #z08a0005
 def recall_from_ranks(i2t:torch.Tensor, # [n_images] image->text ranks (-1: left out)
@@ -97,6 +96,7 @@ def recall_from_ranks(i2t:torch.Tensor, # [n_images] image->text ranks (-1: left
     m['r_mean'] = float(np.mean(list(m.values())))
     return m
 
+# %% ../nbs/08_retrieval.ipynb #z08a0005b
 def retrieval_recall(image_emb, # [n_images, D] image embeddings (L2-normalised for cosine scores)
                      text_emb, # [n_captions, D] caption embeddings
                      text_to_image, # [n_captions] image index of each caption
@@ -111,29 +111,48 @@ def retrieval_recall(image_emb, # [n_images, D] image embeddings (L2-normalised 
 # %% ../nbs/08_retrieval.ipynb #z08a0011
 def _caption_rule(fn)->str:
     if fn is None: return 'none (raw captions)'
-    if fn is pre_caption: return "pre_caption: lowercase; drop ,.'!?\"()*#:;~; '-' and '/' become spaces; at most 30 words (method.md 6.2)"
+    if fn is pre_caption: return "pre_caption: lowercase; drop ,.'!?\"()*#:;~; '-' and '/' become spaces; at most 30 words (the reference's normalisation)"
     return getattr(fn, '__name__', repr(fn))
 
-def _as_pairs(data, split, n, seed, caption_fn, image_column, caption_column, load_kwargs)->ImageTextPairs:
-    if isinstance(data, str): return retrieval_dataset(data, split, caption_fn=caption_fn, n=n, seed=seed, **load_kwargs)
-    if hasattr(data, 'column_names') or type(data).__name__ == 'DatasetDict':
-        return from_hf_image_text(data, image_column, caption_column, split=split or 'test', caption_fn=caption_fn, n=n, seed=seed)
-    if not isinstance(data, ImageTextPairs): raise DataError(f'cannot evaluate retrieval on a {type(data).__name__}: pass ImageTextPairs, a dataset name or a datasets.Dataset')
-    if n is not None: data = data.subset(np.sort(np.random.default_rng(seed).choice(data.n_images, n, replace=False)))
-    if caption_fn is None: return data
-    return ImageTextPairs(data.images, [caption_fn(c) for c in data.captions], data.caption_to_image, data.meta, data.loader, data.name)
+def _map_captions(pairs:ImageTextPairs, caption_fn)->ImageTextPairs:
+    "The same pairs with `caption_fn` applied to every caption (None: unchanged)."
+    if caption_fn is None: return pairs
+    return ImageTextPairs(pairs.images, [caption_fn(c) for c in pairs.captions], pairs.caption_to_image, pairs.meta, pairs.loader, pairs.name)
 
+# %% ../nbs/08_retrieval.ipynb #z08a0011b
+def _raw_pairs(data, split, n, seed, image_column, caption_column, load_kwargs)->ImageTextPairs:
+    "The test pairs with their captions as stored (the training check compares raw captions)."
+    if isinstance(data, str): return retrieval_dataset(data, split, caption_fn=None, n=n, seed=seed, **load_kwargs)
+    if hasattr(data, 'column_names') or type(data).__name__ == 'DatasetDict':
+        return from_hf_image_text(data, image_column, caption_column, split=split or 'test', n=n, seed=seed)
+    if not isinstance(data, ImageTextPairs): raise DataError(f'cannot evaluate retrieval on a {type(data).__name__}: pass ImageTextPairs, a dataset name or a datasets.Dataset')
+    return data if n is None else data.subset(np.sort(np.random.default_rng(seed).choice(data.n_images, n, replace=False)))
+
+def _check_features(image_features, text_features, pairs:ImageTextPairs):
+    for f, want, what in ((image_features, pairs.n_images, 'images'), (text_features, pairs.n_captions, 'captions')):
+        if f is not None and len(f) != want: raise ShapeError(f'{len(f)} {what} features for a test set of {want} {what}')
+
+# %% ../nbs/08_retrieval.ipynb #z08a0011c
+def _retrieval_card(model, pairs:ImageTextPairs, split, check:dict, caption_fn, text_cached:bool, ties:str, ks, precision)->dict:
+    "The protocol card of a retrieval result: the training check first, then how it was measured."
+    return protocol_card(model, task=task_label('retrieval', check), dataset=pairs.name, **check,
+                         split=split or (pairs.name or '').partition('/')[2] or None, n_images=pairs.n_images, n_captions=pairs.n_captions,
+                         captions_per_image=round(pairs.n_captions / pairs.n_images, 2),
+                         caption_preprocessing='cached text features' if text_cached else _caption_rule(caption_fn),
+                         recall=RECALL_DEFINITION, ties=ties, ks=list(ks), precision=effective_precision(model, precision), scoring='cosine similarity')
+
+# %% ../nbs/08_retrieval.ipynb #z08a0011d
 def evaluate_retrieval(model, # an `AlignedModel` (with its encoders, unless features are given)
                        data, # `ImageTextPairs`, a name for `retrieval_dataset` ('coco', 'flickr30k'), or a `datasets.Dataset`
-                       caption_fn=pre_caption, # caption normalisation (method.md 6.2); None keeps captions raw
-                       split:str|None=None, # split to load, for names and `datasets` objects
-                       n:int|None=None, # evaluate a random subset of this many images (with all their captions)
-                       seed:int=0, # seed of that subset
+                       caption_fn=pre_caption, # caption normalisation (the reference's); None keeps captions raw
+                       split:str|None=None, n:int|None=None, seed:int=0, # split to load; a random subset of `n` images (all their captions), and its seed
                        image_features=None, # frozen-encoder features of the images, in image order
                        text_features=None, # frozen-encoder features of the captions, in caption order
+                       train_captions=None, # the model's training captions (iterable of strings, streamed; `ImageTextPairs`; a text file); None: unverified
+                       train_sources=None, # names of the training data sources (checked for the evaluated dataset's name)
+                       concepts=None, # names to look for in the training captions, e.g. the classes the test captions describe
                        ks:tuple=(1, 5, 10), # the k of recall@k
-                       bs:int=256, # batch size
-                       num_workers:int=0, # image-loading workers
+                       bs:int=256, num_workers:int=0, # batch size, image-loading workers
                        precision:str|None=None, # autocast dtype on CUDA
                        block_size:int|None=None, ties:str='pessimistic', backend:str='auto', # see `retrieval_ranks`
                        image_column:str|tuple='image', caption_column:str='caption', # columns of a `datasets.Dataset`
@@ -141,18 +160,16 @@ def evaluate_retrieval(model, # an `AlignedModel` (with its encoders, unless fea
                        out:str|Path|None=None, # write the result JSON here (a file or a folder)
                        **load_kwargs, # passed to `datasets.load_dataset`
                       )->EvalResult:
-    "Image-text retrieval recall@k on a test set, as an `EvalResult` with its protocol card."
-    pairs = _as_pairs(data, split, n, seed, caption_fn, image_column, caption_column, load_kwargs)
-    for f, want, what in ((image_features, pairs.n_images, 'images'), (text_features, pairs.n_captions, 'captions')):
-        if f is not None and len(f) != want: raise ShapeError(f'{len(f)} {what} features for a test set of {want} {what}')
+    "Image-text retrieval recall@k on a test set, as an `EvalResult` labelled zero-shot only when the test set was not trained on."
+    raw = _raw_pairs(data, split, n, seed, image_column, caption_column, load_kwargs)
+    pairs = _map_captions(raw, caption_fn)
+    _check_features(image_features, text_features, pairs)
+    check = training_check(train_captions, train_sources, concepts, 'concepts', raw.captions, pairs.name)   # before the embedding: fails fast
     img = embed_images(model, pairs if image_features is None else image_features, bs=bs, num_workers=num_workers, precision=precision)
     txt = embed_texts(model, pairs.captions if text_features is None else text_features, bs=bs, precision=precision)
     metrics = retrieval_recall(img, txt, pairs.caption_to_image, ks, block_size=block_size, ties=ties, backend=backend)
-    card = protocol_card(model, task='zeroshot_retrieval', dataset=pairs.name, split=split or (pairs.name or '').partition('/')[2] or None,
-                         n_images=pairs.n_images, n_captions=pairs.n_captions, captions_per_image=round(pairs.n_captions / pairs.n_images, 2),
-                         caption_preprocessing='cached text features' if text_features is not None else _caption_rule(caption_fn),
-                         recall=RECALL_DEFINITION, ties=ties, ks=list(ks), precision=effective_precision(model, precision), scoring='cosine similarity')
-    res = EvalResult('zeroshot_retrieval', pairs.name or 'pairs', name or model_name(model), metrics, card)
+    card = _retrieval_card(model, pairs, split, check, caption_fn, text_features is not None, ties, ks, precision)
+    res = EvalResult(card['task'], pairs.name or 'pairs', name or model_name(model), metrics, card)
     if out is not None: res.to_json(out)
     return res
 
@@ -167,6 +184,7 @@ def xtd10_languages(xtd_folder:str|Path)->list[str]:
     "The XTD10 languages whose caption file is in `xtd_folder`."
     return [l for l in XTD10_LANGS if _xtd_file(Path(xtd_folder), f'test_1kcaptions_{l}.txt')]
 
+# %% ../nbs/08_retrieval.ipynb #z08a0019b
 def _lines(p:Path)->list[str]:
     "The lines of a text file (only '\\n' ends a line: captions may hold other Unicode separators)."
     lines = [l.rstrip('\r') for l in p.read_text(encoding='utf-8').split('\n')]
@@ -177,6 +195,17 @@ def _find_image(root:Path, name:str)->Path|None:
         if (root/c).is_file(): return root/c
     return None
 
+# %% ../nbs/08_retrieval.ipynb #750d84ab
+def _xtd_lists(folder:Path, lang:str)->tuple[list[str], list[str]]:
+    "The image names and the captions of one language, line by line."
+    names_f, caps_f = _xtd_file(folder, 'test_image_names.txt'), _xtd_file(folder, f'test_1kcaptions_{lang}.txt')
+    if names_f is None: raise DataError(f'no test_image_names.txt in {folder} (or its XTD10/ subfolder)')
+    if caps_f is None: raise DataError(f'no test_1kcaptions_{lang}.txt in {folder} (nor under {", ".join(d for d in _XTD_SUBDIRS if d)}); found {xtd10_languages(folder)}')
+    names, caps = _lines(names_f), _lines(caps_f)
+    if len(names) != len(caps): raise ShapeError(f'{caps_f.name} has {len(caps)} captions but {names_f.name} lists {len(names)} images')
+    return names, caps
+
+# %% ../nbs/08_retrieval.ipynb #z08a0019c
 def xtd10_pairs(xtd_folder:str|Path, # a local copy of the XTD10 repository (or of its caption files)
                 images_folder:str|Path, # the folder holding the 1,000 images
                 lang:str, # one of `XTD10_LANGS`
@@ -184,14 +213,10 @@ def xtd10_pairs(xtd_folder:str|Path, # a local copy of the XTD10 repository (or 
                 caption_fn=None, # optional caption normalisation
                )->ImageTextPairs:
     "The XTD10 test pairs of one language from local files."
-    folder, root = Path(xtd_folder), Path(images_folder)
     if lang not in XTD10_LANGS: raise SpecError(f'unknown XTD10 language {lang!r}; XTD10 has {", ".join(XTD10_LANGS)}')
     if on_missing not in ('raise', 'skip'): raise SpecError(f"on_missing must be 'raise' or 'skip', got {on_missing!r}")
-    names_f, caps_f = _xtd_file(folder, 'test_image_names.txt'), _xtd_file(folder, f'test_1kcaptions_{lang}.txt')
-    if names_f is None: raise DataError(f'no test_image_names.txt in {folder} (or its XTD10/ subfolder)')
-    if caps_f is None: raise DataError(f'no test_1kcaptions_{lang}.txt in {folder} (nor under {", ".join(d for d in _XTD_SUBDIRS if d)}); found {xtd10_languages(folder)}')
-    names, caps = _lines(names_f), _lines(caps_f)
-    if len(names) != len(caps): raise ShapeError(f'{caps_f.name} has {len(caps)} captions but {names_f.name} lists {len(names)} images')
+    root = Path(images_folder)
+    names, caps = _xtd_lists(Path(xtd_folder), lang)
     paths = [_find_image(root, n) for n in names]
     missing = [n for n, p in zip(names, paths) if p is None]
     if missing and (on_missing == 'raise' or len(missing) == len(names)):
@@ -201,6 +226,20 @@ def xtd10_pairs(xtd_folder:str|Path, # a local copy of the XTD10 repository (or 
     return ImageTextPairs([str(paths[i]) for i in keep], [caption_fn(caps[i]) if caption_fn else caps[i] for i in keep],
                           meta={'xtd_index': keep}, name=f'xtd10-{lang}')
 
+# %% ../nbs/08_retrieval.ipynb #z08a0019e
+def _xtd_recalls(model, sets:dict, ks, bs:int, num_workers:int, precision)->dict:
+    "Recall of each language against images embedded once, and the mean over languages."
+    langs, first = list(sets), next(iter(sets.values()))
+    img = embed_images(model, first, bs=bs, num_workers=num_workers, precision=precision)
+    metrics = {}
+    for l, p in sets.items():
+        if p.meta['xtd_index'] != first.meta['xtd_index']: raise MismatchError(f'xtd10 {l} keeps other images than {langs[0]}')
+        txt = embed_texts(model, p.captions, bs=bs, precision=precision, desc=f'embed {l} captions')
+        metrics[l] = retrieval_recall(img, txt, p.caption_to_image, ks)
+    metrics['mean'] = {k: float(np.mean([metrics[l][k] for l in langs])) for k in metrics[langs[0]]}
+    return metrics
+
+# %% ../nbs/08_retrieval.ipynb #z08a0019f
 def evaluate_multilingual(model, # an `AlignedModel`, ideally with a multilingual text encoder
                           xtd_folder:str|Path, # a local copy of the XTD10 repository (or of its caption files)
                           images_folder:str|Path, # the folder holding the images
@@ -208,6 +247,7 @@ def evaluate_multilingual(model, # an `AlignedModel`, ideally with a multilingua
                           ks:tuple=(1, 5, 10), # the k of recall@k
                           on_missing:str='raise', # images not found: 'raise' or 'skip'
                           caption_fn=None, # caption normalisation (default: none; pre_caption is English-centred)
+                          train_captions=None, train_sources=None, concepts=None, # the training check, as in `evaluate_retrieval`
                           bs:int=256, num_workers:int=0, precision:str|None=None, # as in `evaluate_retrieval`
                           name:str|None=None, # the model's name in the result
                           out:str|Path|None=None, # write the result JSON here (a file or a folder)
@@ -216,16 +256,10 @@ def evaluate_multilingual(model, # an `AlignedModel`, ideally with a multilingua
     langs = list(langs or xtd10_languages(xtd_folder))
     if not langs: raise DataError(f'no XTD10 caption files (test_1kcaptions_<lang>.txt) in {xtd_folder}')
     sets = {l: xtd10_pairs(xtd_folder, images_folder, l, on_missing, caption_fn) for l in langs}
-    first = sets[langs[0]]
-    img = embed_images(model, first, bs=bs, num_workers=num_workers, precision=precision)
-    metrics = {}
-    for l, p in sets.items():
-        if p.meta['xtd_index'] != first.meta['xtd_index']: raise MismatchError(f'xtd10 {l} keeps other images than {langs[0]}')
-        txt = embed_texts(model, p.captions, bs=bs, precision=precision, desc=f'embed {l} captions')
-        metrics[l] = retrieval_recall(img, txt, p.caption_to_image, ks)
-    metrics['mean'] = {k: float(np.mean([metrics[l][k] for l in langs])) for k in metrics[langs[0]]}
+    check = training_check(train_captions, train_sources, concepts, 'concepts', [c for p in sets.values() for c in p.captions], 'xtd10')
+    metrics, first = _xtd_recalls(model, sets, ks, bs, num_workers, precision), sets[langs[0]]
     listed = len(_lines(_xtd_file(Path(xtd_folder), 'test_image_names.txt')))
-    card = protocol_card(model, task='multilingual_retrieval', dataset='xtd10', languages=langs, n_images=first.n_images,
+    card = protocol_card(model, task='multilingual_retrieval', dataset='xtd10', **check, languages=langs, n_images=first.n_images,
                          missing_images=listed - first.n_images, convention='XTD reports text->image recall@10',
                          caption_preprocessing=_caption_rule(caption_fn), recall=RECALL_DEFINITION, ks=list(ks), precision=effective_precision(model, precision))
     res = EvalResult('multilingual_retrieval', 'xtd10', name or model_name(model), metrics, card)
@@ -244,39 +278,32 @@ def position_limit(text_encoder)->int|None:
     if pe is None: pe = getattr(getattr(m, 'text', None), 'positional_embedding', None)
     return int(pe.shape[0]) if pe is not None else None
 
+# %% ../nbs/08_retrieval.ipynb #z08a0023c
 def _token_counts(enc, texts:list[str], bs:int=256)->np.ndarray:
     res = []
     for a in range(0, len(texts), bs):
         b = enc.tokenize(texts[a:a + bs])
-        res.append((b['attention_mask'].sum(1) if 'attention_mask' in b else (b['text'] != 0).sum(1)).numpy())
+        res.append((b['attention_mask'].sum(1) if 'attention_mask' in b else (b['text'] != 0).sum(1)).cpu().numpy())
     return np.concatenate(res)
 
 def _bucket_labels(edges:list[int])->list[str]:
     lo = [0] + [e + 1 for e in edges]
     return [f'{a}-{b}' for a, b in zip(lo, edges)] + [f'>{edges[-1]}']
 
-def max_length_sweep(model, # an `AlignedModel` with a text encoder
-                     pairs, # `ImageTextPairs` with long captions (or a name for `retrieval_dataset`)
-                     lengths:tuple=(32, 64, 77, 128, 256, 512), # truncation lengths to try, in tokens
-                     ks:tuple=(1, 5, 10), # the k of recall@k
-                     buckets:tuple=(16, 32, 64, 128, 256), # upper edges of the caption-length buckets, in tokens
-                     caption_fn=None, # caption normalisation (default none: pre_caption would cut captions at 30 words)
-                     image_features=None, # frozen-encoder features of the images, in image order
-                     bs:int=256, precision:str|None=None, # as in `evaluate_retrieval`
-                     name:str|None=None, # the model's name in the result
-                     out:str|Path|None=None, # write the result JSON here (a file or a folder)
-                    )->EvalResult:
-    "Retrieval recall at several text truncation lengths, overall and per caption-length bucket."
-    enc = model.text_encoder
-    if enc is None: raise SpecError('max_length_sweep re-tokenises captions: the model needs its text encoder')
-    pairs = _as_pairs(pairs, None, None, 0, caption_fn, 'image', 'caption', {})
+# %% ../nbs/08_retrieval.ipynb #e27792cb
+def _fitting_lengths(enc, lengths)->tuple[list[int], list[int], int|None]:
+    "The lengths the encoder can read, those it cannot, and its position limit."
     lim = position_limit(enc)
     todo, skipped = sorted({int(l) for l in lengths if lim is None or l <= lim}), sorted({int(l) for l in lengths if lim is not None and l > lim})
     if skipped: get_logger('retrieval').warning('%s reads at most %d tokens: skipping max_length %s', enc.spec, lim, skipped)
     if not todo: raise SpecError(f'no length in {lengths} fits the text encoder (at most {lim} tokens)')
-    img = embed_images(model, pairs if image_features is None else image_features, bs=bs, precision=precision)
-    old, metrics, by_bucket = (enc.max_length, enc.info.get('max_length')), {}, {}
-    edges = sorted(int(e) for e in buckets)
+    return todo, skipped, lim
+
+# %% ../nbs/08_retrieval.ipynb #z08a0023d
+def _sweep(model, img, pairs:ImageTextPairs, todo:list[int], ks, edges:list[int], bs:int, precision)->tuple[dict, dict, np.ndarray, np.ndarray]:
+    "Recall at each length and text->image recall per caption-length bucket; the encoder's `max_length` is restored afterwards."
+    enc, metrics, by_bucket = model.text_encoder, {}, {}
+    old = (enc.max_length, enc.info.get('max_length'))
     try:
         enc.max_length = todo[-1]
         ntok = _token_counts(enc, pairs.captions, bs)
@@ -288,36 +315,64 @@ def max_length_sweep(model, # an `AlignedModel` with a text encoder
             metrics[str(L)] = recall_from_ranks(i2t, t2i, ks)
             by_bucket[str(L)] = {f't2i_r{k}': [float((t2i[bucket == b] < k).float().mean()) if (bucket == b).any() else None for b in range(len(edges) + 1)] for k in ks}
     finally: enc.max_length, enc.info['max_length'] = old
-    counts = np.bincount(bucket, minlength=len(edges) + 1)
-    details = dict(lengths=todo, skipped=skipped, position_limit=lim, buckets=_bucket_labels(edges), bucket_counts=counts.tolist(), by_bucket=by_bucket,
-                   caption_tokens=dict(mean=float(ntok.mean()), median=float(np.median(ntok)), max=int(ntok.max()),
-                                       truncated={str(L): float((ntok > L).mean()) for L in todo}))
-    card = protocol_card(model, task='max_length_sweep', dataset=pairs.name, n_images=pairs.n_images, n_captions=pairs.n_captions,
-                         text_encoder_max_length=old[0], lengths=todo, caption_preprocessing=_caption_rule(caption_fn), recall=RECALL_DEFINITION, ks=list(ks),
-                         precision=effective_precision(model, precision),
-                         token_counts=f'tokens per caption at max_length {todo[-1]} (longer captions count as {todo[-1]})')
+    return metrics, by_bucket, ntok, bucket
+
+# %% ../nbs/08_retrieval.ipynb #z08a0023e
+def max_length_sweep(model, # an `AlignedModel` with a text encoder
+                     pairs, # `ImageTextPairs` with long captions (or a name for `retrieval_dataset`)
+                     lengths:tuple=(32, 64, 77, 128, 256, 512), # truncation lengths to try, in tokens
+                     ks:tuple=(1, 5, 10), # the k of recall@k
+                     buckets:tuple=(16, 32, 64, 128, 256), # upper edges of the caption-length buckets, in tokens
+                     caption_fn=None, # caption normalisation (default none: pre_caption would cut captions at 30 words)
+                     image_features=None, # frozen-encoder features of the images, in image order
+                     train_captions=None, train_sources=None, concepts=None, # the training check, as in `evaluate_retrieval`
+                     bs:int=256, precision:str|None=None, # as in `evaluate_retrieval`
+                     name:str|None=None, # the model's name in the result
+                     out:str|Path|None=None, # write the result JSON here (a file or a folder)
+                    )->EvalResult:
+    "Retrieval recall at several text truncation lengths, overall and per caption-length bucket."
+    enc = model.text_encoder
+    if enc is None: raise SpecError('max_length_sweep re-tokenises captions: the model needs its text encoder')
+    raw = _raw_pairs(pairs, None, None, 0, 'image', 'caption', {})
+    pairs, (todo, skipped, lim), edges = _map_captions(raw, caption_fn), _fitting_lengths(enc, lengths), sorted(int(e) for e in buckets)
+    check = training_check(train_captions, train_sources, concepts, 'concepts', raw.captions, pairs.name)
+    img = embed_images(model, pairs if image_features is None else image_features, bs=bs, precision=precision)
+    metrics, by_bucket, ntok, bucket = _sweep(model, img, pairs, todo, ks, edges, bs, precision)
+    details = dict(lengths=todo, skipped=skipped, position_limit=lim, buckets=_bucket_labels(edges), bucket_counts=np.bincount(bucket, minlength=len(edges) + 1).tolist(),
+                   by_bucket=by_bucket, caption_tokens=dict(mean=float(ntok.mean()), median=float(np.median(ntok)), max=int(ntok.max()),
+                                                            truncated={str(L): float((ntok > L).mean()) for L in todo}))
+    card = protocol_card(model, task='max_length_sweep', dataset=pairs.name, **check, n_images=pairs.n_images, n_captions=pairs.n_captions,
+                         text_encoder_max_length=enc.max_length, lengths=todo, caption_preprocessing=_caption_rule(caption_fn), recall=RECALL_DEFINITION,
+                         ks=list(ks), precision=effective_precision(model, precision), token_counts=f'tokens per caption at max_length {todo[-1]} (longer captions count as {todo[-1]})')
     res = EvalResult('max_length_sweep', pairs.name or 'pairs', name or model_name(model), metrics, card, details)
     if out is not None: res.to_json(out)
     return res
 
+# %% ../nbs/08_retrieval.ipynb #z08a0023g
+def _plot_vs_length(ax, result:EvalResult, k:int):
+    L = [int(l) for l in result.metrics]
+    for d, lab, ls in (('t2i', 'text → image', '-'), ('i2t', 'image → text', '--')):
+        ax.plot(L, [100 * result.metrics[str(l)][f'{d}_r{k}'] for l in L], marker='o', linestyle=ls, label=lab)
+    ax.set(xscale='log', xlabel='max_length (tokens)', ylabel=f'recall@{k} (%)', title='recall against the truncation length')
+    ax.set_xticks(L); ax.set_xticklabels([str(l) for l in L]); ax.minorticks_off(); ax.legend()
+
+def _plot_by_bucket(bx, result:EvalResult, k:int):
+    d = result.details
+    x = [i for i, c in enumerate(d['bucket_counts']) if c]
+    for l in result.metrics:
+        ys = d['by_bucket'][l][f't2i_r{k}']
+        bx.plot(range(len(x)), [100 * ys[i] for i in x], marker='o', label=f'max_length {l}')
+    bx.set_xticks(range(len(x))); bx.set_xticklabels([f"{d['buckets'][i]}\n(n={d['bucket_counts'][i]})" for i in x], fontsize=8)
+    bx.set(xlabel='caption length (tokens)', ylabel=f'text → image recall@{k} (%)', title='by caption length'); bx.legend(fontsize=8)
+
+# %% ../nbs/08_retrieval.ipynb #z08a0023h
 def plot_max_length_sweep(result:EvalResult, # from `max_length_sweep`
                           k:int=1, # which recall@k to draw
                          )->'matplotlib.figure.Figure':
     "Recall@k against max_length (left) and text->image recall@k per caption-length bucket (right)."
     from matplotlib.figure import Figure
-    L = [int(l) for l in result.metrics]
     fig = Figure(figsize=(10, 3.6))
     ax, bx = fig.subplots(1, 2)
-    for d, lab, ls in (('t2i', 'text → image', '-'), ('i2t', 'image → text', '--')):
-        ax.plot(L, [100 * result.metrics[str(l)][f'{d}_r{k}'] for l in L], marker='o', linestyle=ls, label=lab)
-    ax.set(xscale='log', xlabel='max_length (tokens)', ylabel=f'recall@{k} (%)', title='recall against the truncation length')
-    ax.set_xticks(L); ax.set_xticklabels([str(l) for l in L]); ax.minorticks_off(); ax.legend()
-    d = result.details
-    x = [i for i, c in enumerate(d['bucket_counts']) if c]
-    for l in L:
-        ys = d['by_bucket'][str(l)][f't2i_r{k}']
-        bx.plot(range(len(x)), [100 * ys[i] for i in x], marker='o', label=f'max_length {l}')
-    bx.set_xticks(range(len(x))); bx.set_xticklabels([f"{d['buckets'][i]}\n(n={d['bucket_counts'][i]})" for i in x], fontsize=8)
-    bx.set(xlabel='caption length (tokens)', ylabel=f'text → image recall@{k} (%)', title='by caption length'); bx.legend(fontsize=8)
+    _plot_vs_length(ax, result, k); _plot_by_bucket(bx, result, k)
     fig.subplots_adjust(left=0.07, right=0.98, bottom=0.2, wspace=0.25)
     return fig

@@ -30,27 +30,35 @@ class PairTable:
         m = metric or self.metrics[0]
         if m not in self.metrics: raise SpecError(f'no metric {m!r} in this table; it has {self.metrics}')
         return {(r['image'], r['text']): r[m] for r in self.rows}
-    def _repr_markdown_(self):
-        i, cols = self.info, ['rank', 'image', 'text'] + self.metrics + (['p_best'] if 'p_best' in self.rows[0] else [])
-        def cell(r, c):
-            if c not in self.metrics: return f'{r[c]:.2f}' if c == 'p_best' else str(r[c])
-            s = f'{r[c]:.4f}' + (f' [{r[c+"_lo"]:.3f}, {r[c+"_hi"]:.3f}]' if c+'_lo' in r else '')
-            return s + (f' (null {r[c+"_null_mean"]:.3f}, q95 {r[c+"_null_q95"]:.3f}, p={r[c+"_p"]:.3f})' if c+'_p' in r else '')
-        head = f"n = {i['n']} rows; {i['n_boot']} bootstrap resamples ({i['ci']:.0%} percentile CI); {i['n_perm']} permutations\n\n"
-        return head + '\n'.join(['| ' + ' | '.join(cols) + ' |', '|' + '---|' * len(cols)] + ['| ' + ' | '.join(cell(r, c) for c in cols) + ' |' for r in self.rows])
-    __repr__ = _repr_markdown_
+
+# %% ../nbs/03a_select.ipynb #c4f0a004
+@patch
+def _repr_markdown_(self:PairTable):
+    i, cols = self.info, ['rank', 'image', 'text'] + self.metrics + (['p_best'] if 'p_best' in self.rows[0] else [])
+    def cell(r, c):
+        if c not in self.metrics: return f'{r[c]:.2f}' if c == 'p_best' else str(r[c])
+        s = f'{r[c]:.4f}' + (f' [{r[c+"_lo"]:.3f}, {r[c+"_hi"]:.3f}]' if c+'_lo' in r else '')
+        return s + (f' (null {r[c+"_null_mean"]:.3f}, q95 {r[c+"_null_q95"]:.3f}, p={r[c+"_p"]:.3f})' if c+'_p' in r else '')
+    head = f"n = {i['n']} rows; {i['n_boot']} bootstrap resamples ({i['ci']:.0%} percentile CI); {i['n_perm']} permutations\n\n"
+    return head + '\n'.join(['| ' + ' | '.join(cols) + ' |', '|' + '---|' * len(cols)] + ['| ' + ' | '.join(cell(r, c) for c in cols) + ' |' for r in self.rows])
+
+# %% ../nbs/03a_select.ipynb #b9e8503f
+@patch
+def __repr__(self:PairTable): return self._repr_markdown_()
 
 # %% ../nbs/03a_select.ipynb #ca8adb8c
 _log = get_logger('select')
 GRAM_MAX_N = 4096   # resample linear CKA through n x n Gram matrices up to this many rows
 _ROWWISE = {'mutual_knn'}   # metrics whose per-row values are resampled instead of recomputed
 
+# %% ../nbs/03a_select.ipynb #4d61e717
 def _linear_kind(f)->bool|None:
     "None if `f` is not linear CKA, else whether it is the debiased variant."
     if f is linear_cka: return False
     if isinstance(f, partial) and f.func is linear_cka and set(f.keywords) <= {'debiased'}: return bool(f.keywords.get('debiased', False))
     return None
 
+# %% ../nbs/03a_select.ipynb #b9a843e3
 def _weighted_hsic(t, aw, bw, ad, bd, w, debiased:bool)->float:
     "HSIC of the resample holding row i w_i times, from t = wᵀ(A∘B)w, the products Aw, Bw and the diagonals of A, B."
     n = w.sum()
@@ -60,11 +68,13 @@ def _weighted_hsic(t, aw, bw, ad, bd, w, debiased:bool)->float:
     cross = (w * (aw - ad) * (bw - bd)).sum()
     return float((tr + sa * sb / ((n - 1) * (n - 2)) - 2 / (n - 2) * cross) / (n * (n - 3)))
 
+# %% ../nbs/03a_select.ipynb #fc8653ff
 def _resampled_cka(k, l, debiased:bool, kk=None):
-    "A function of row counts w [n] giving the CKA of that resample, in O(n^2) per call instead of O(n d^2)."
+    "A function of row counts w [n] (any device) giving the CKA of that resample, in O(n^2) per call instead of O(n d^2)."
     kk = k * k if kk is None else kk         # K∘K, passed in when only L changes (permutations)
     ll, kl, kd, ld = l * l, k * l, k.diagonal(), l.diagonal()
     def cka(w):
+        w = w.to(k.device, k.dtype)                 # resample weights follow the Gram matrices (any device)
         kw, lw, tkk, tll = k @ w, l @ w, w @ (kk @ w), w @ (ll @ w)   # the five matrix-vector products, each once
         hkl = _weighted_hsic(w @ (kl @ w), kw, lw, kd, ld, w, debiased)
         hkk, hll = _weighted_hsic(tkk, kw, kw, kd, kd, w, debiased), _weighted_hsic(tll, lw, lw, ld, ld, w, debiased)
@@ -75,35 +85,71 @@ def _resampled_cka(k, l, debiased:bool, kk=None):
     return cka
 
 # %% ../nbs/03a_select.ipynb #0ebc6f2d
-def _score(f, rowwise:bool, x, y, boots:list, perms:list, grams:dict):
+def _score_gram(deb:bool, x, y, boots:list, perms:list, grams:dict)->tuple[list, list]:
+    "Bootstrap and permutation replicates of linear CKA from the pair's Gram matrices, on the features' device."
+    if not grams:   # built once per pair, shared by the biased and debiased metrics
+        xc, yc = x - x.mean(0), y - y.mean(0)   # CKA ignores a shift of all rows; centring first avoids cancellation
+        k = xc @ xc.T                           # in the weighted sums when features sit far from the origin (ReLU outputs)
+        grams.update(k=k, l=yc @ yc.T, kk=k * k)
+    k, l, kk = grams['k'], grams['l'], grams['kk']
+    cka, bs = _resampled_cka(k, l, deb, kk), []
+    for i in boots:
+        try: bs.append(cka(torch.bincount(torch.as_tensor(i, device=k.device), minlength=len(x))))
+        except DataError as e: _log.warning(f'bootstrap resample skipped: {e}')
+    ones, perms = torch.ones(len(x), dtype=k.dtype, device=k.device), [torch.as_tensor(p, device=k.device) for p in perms]
+    return bs, [_resampled_cka(k, l[p][:, p], deb, kk)(ones) for p in perms]
+
+# %% ../nbs/03a_select.ipynb #81a74c7d
+def _score(f, rowwise:bool, x, y, boots:list, perms:list, grams:dict)->tuple:
     "Value, bootstrap replicates and permutation-null values of one metric on one pair (`grams`: that pair's Gram cache)."
     rep = lambda xi, yi: float(f(xi, yi))
     deb = _linear_kind(f)
-    if deb is not None and (boots or perms) and len(x) <= GRAM_MAX_N:
-        # a bootstrap resample holds row i w_i times: its CKA follows from the data's Gram matrices K = XX^T, L = YY^T
-        # and a few matrix-vector products, so the Gram matrices are built once (the value still comes from the
-        # feature-space form); a permutation of Y's rows permutes L's rows and columns
-        if not grams:   # built once per pair, shared by the biased and debiased metrics
-            xc, yc = x - x.mean(0), y - y.mean(0)   # CKA ignores a shift of all rows; centring first avoids cancellation
-            k = xc @ xc.T                           # in the weighted sums when features sit far from the origin (ReLU outputs)
-            grams.update(k=k, l=yc @ yc.T, kk=k * k)
-        k, l, kk = grams['k'], grams['l'], grams['kk']
-        cka, bs = _resampled_cka(k, l, deb, kk), []
-        for i in boots:
-            try: bs.append(cka(torch.bincount(torch.as_tensor(i), minlength=len(x)).to(k.dtype)))
-            except DataError as e: _log.warning(f'bootstrap resample skipped: {e}')
-        ones = torch.ones(len(x), dtype=k.dtype)
-        return rep(x, y), bs, [_resampled_cka(k, l[p][:, p], deb, kk)(ones) for p in perms]
+    # a resample holds row i w_i times: its linear CKA follows from the Gram matrices and a few matrix-vector products
+    if deb is not None and (boots or perms) and len(x) <= GRAM_MAX_N: return (rep(x, y), *_score_gram(deb, x, y, boots, perms, grams))
     if rowwise:
         per_row = f(x, y, reduce=False)
-        val, bs = float(per_row.mean()), [float(per_row[i].mean()) for i in boots]
-    else:
-        val, bs = rep(x, y), []
-        for i in boots:
-            try: bs.append(rep(x[i], y[i]))
-            except DataError as e: _log.warning(f'bootstrap resample skipped: {e}')
+        return float(per_row.mean()), [float(per_row[i].mean()) for i in boots], [rep(x, y[p]) for p in perms]
+    val, bs = rep(x, y), []
+    for i in boots:
+        try: bs.append(rep(x[i], y[i]))
+        except DataError as e: _log.warning(f'bootstrap resample skipped: {e}')
     return val, bs, [rep(x, y[p]) for p in perms]
 
+# %% ../nbs/03a_select.ipynb #72e9baa4
+def _metric_fns(metrics)->dict:
+    "{name: function} for metric names in `METRICS` and callables."
+    fs = {m if isinstance(m, str) else getattr(m, '__name__', repr(m)): METRICS[m] if isinstance(m, str) and m in METRICS else m for m in metrics}
+    if bad := [m for m, f in fs.items() if not callable(f)]: raise SpecError(f'unknown metric(s) {bad}; use names in METRICS {list(METRICS)} or callables')
+    return fs
+
+# %% ../nbs/03a_select.ipynb #0ab0da24
+def _paired(image_feats:dict, text_feats:dict, max_n:int|None, seed:int)->dict:
+    "{(side, name): [n, d] float64 tensor} of every encoder's features on the same (seeded subset of) rows."
+    ns = {nm: _rows(v, nm)[1] for nm, v in [*image_feats.items(), *text_feats.items()]}
+    if len(set(ns.values())) != 1: raise ShapeError(f'all features must hold the same paired rows; row counts: {ns}')
+    idx = _subsample(next(iter(ns.values())), max_n, seed)
+    return {(s, nm): _take(v, idx, nm) for s, d in (('img', image_feats), ('txt', text_feats)) for nm, v in d.items()}
+
+# %% ../nbs/03a_select.ipynb #5c2e9cb4
+def _columns(m:str, val:float, bs:list, null:list, lo_q:float)->tuple[dict, list]:
+    "The table columns of metric `m` on one pair (value, bias-corrected interval, null), and its corrected replicates."
+    bs = np.array(bs) - (np.mean(bs) - val) if len(bs) else bs   # remove the bootstrap bias (see the prose)
+    r = {m: val}
+    if len(bs): r[m+'_lo'], r[m+'_hi'] = np.percentile(bs, [lo_q, 100 - lo_q]).tolist()
+    if null: r.update({m+'_null_mean': float(np.mean(null)), m+'_null_q95': float(np.percentile(null, 95)), m+'_p': (1 + sum(v >= val for v in null)) / (1 + len(null))})
+    return r, bs
+
+# %% ../nbs/03a_select.ipynb #7a4191b6
+def _ranked(rows:list, reps:list, first:str)->list:
+    "Rows with `p_best` (the share of resamples each pair wins) and `rank` by the first metric."
+    if len({len(b) for b in reps}) == 1 and len(reps[0]):
+        wins = np.bincount(np.argmax(np.array(reps), 0), minlength=len(rows))
+        for r, w in zip(rows, wins): r['p_best'] = float(w / len(reps[0]))
+    rows = sorted(rows, key=lambda r: -r[first])
+    for i, r in enumerate(rows): r['rank'] = i + 1
+    return rows
+
+# %% ../nbs/03a_select.ipynb #c4f0a006
 def select_pair(image_feats:dict, # {name: [n, d] image features}, rows paired with the text features
                 text_feats:dict, # {name: [n, d] text features}, e.g. `group_mean` of caption embeddings
                 metrics=('linear_cka', 'linear_cka_debiased', 'mutual_knn'), # names in `METRICS` or callables f(x, y)->float; the first ranks
@@ -115,32 +161,18 @@ def select_pair(image_feats:dict, # {name: [n, d] image features}, rows paired w
                )->PairTable:
     "Score every image × text encoder pair on the same rows with bootstrap CIs and an optional permutation null."
     if not image_feats or not text_feats: raise DataError('select_pair needs at least one image and one text encoder')
-    fs = {m if isinstance(m, str) else getattr(m, '__name__', repr(m)): METRICS[m] if isinstance(m, str) and m in METRICS else m for m in metrics}
-    if bad := [m for m, f in fs.items() if not callable(f)]: raise SpecError(f'unknown metric(s) {bad}; use names in METRICS {list(METRICS)} or callables')
-    ns = {nm: _rows(v, nm)[1] for nm, v in [*image_feats.items(), *text_feats.items()]}
-    if len(set(ns.values())) != 1: raise ShapeError(f'all features must hold the same paired rows; row counts: {ns}')
-    n, rng = next(iter(ns.values())), np.random.default_rng(seed)
-    idx = _subsample(n, max_n, seed)
-    feats = {(s, nm): _take(v, idx, nm) for s, d in (('img', image_feats), ('txt', text_feats)) for nm, v in d.items()}
-    n = len(next(iter(feats.values())))
+    fs, feats = _metric_fns(metrics), _paired(image_feats, text_feats, max_n, seed)
+    n, rng = len(next(iter(feats.values()))), np.random.default_rng(seed)
     boots, perms = [rng.integers(0, n, n) for _ in range(n_boot)], [rng.permutation(n) for _ in range(n_perm)]
-    rows, reps, lo_q = [], [], (1 - ci) / 2 * 100
+    rows, reps, first = [], [], next(iter(fs))
     for im, tx in progress([(i, t) for i in image_feats for t in text_feats], desc='pairs'):
         r, grams = dict(image=im, text=tx), {}
         for m, f in fs.items():
-            val, bs, null = _score(f, m in _ROWWISE, feats['img', im], feats['txt', tx], boots, perms, grams)
-            bs = np.array(bs) - (np.mean(bs) - val) if bs else bs   # remove the bootstrap bias (see the prose)
-            r[m] = val
-            if len(bs): r[m+'_lo'], r[m+'_hi'] = np.percentile(bs, [lo_q, 100 - lo_q]).tolist()
-            if m == next(iter(fs)): reps.append(bs)
-            if null: r.update({m+'_null_mean': float(np.mean(null)), m+'_null_q95': float(np.percentile(null, 95)), m+'_p': (1 + sum(v >= val for v in null)) / (1 + len(null))})
+            cols, bs = _columns(m, *_score(f, m in _ROWWISE, feats['img', im], feats['txt', tx], boots, perms, grams), (1 - ci) / 2 * 100)
+            r.update(cols)
+            if m == first: reps.append(bs)
         rows.append(r)
-    if n_boot and len({len(b) for b in reps}) == 1 and len(reps[0]):
-        wins = np.bincount(np.argmax(np.array(reps), 0), minlength=len(rows))
-        for r, w in zip(rows, wins): r['p_best'] = float(w / len(reps[0]))
-    rows = sorted(rows, key=lambda r: -r[next(iter(fs))])
-    for i, r in enumerate(rows): r['rank'] = i + 1
-    return PairTable(rows, list(fs), dict(n=n, n_boot=n_boot, n_perm=n_perm, ci=ci, seed=seed))
+    return PairTable(_ranked(rows, reps, first), list(fs), dict(n=n, n_boot=n_boot, n_perm=n_perm, ci=ci, seed=seed))
 
 # %% ../nbs/03a_select.ipynb #707830a5
 @patch
@@ -169,6 +201,7 @@ def _avg_ranks(v:np.ndarray)->np.ndarray:
     _, inv, cnt = np.unique(v, return_inverse=True, return_counts=True)
     return (np.cumsum(cnt) - (cnt - 1) / 2)[inv]
 
+# %% ../nbs/03a_select.ipynb #fdfdda84
 def spearman(a, # [m] scores
              b, # [m] scores of the same m items
             )->float: # rank correlation in [-1, 1]

@@ -7,17 +7,138 @@ from __future__ import annotations
 import hashlib, json, mmap, os
 from pathlib import Path
 import numpy as np, torch
+from fastcore.basics import patch
 from .core import *
 
 # %% auto #0
 __all__ = ['ShardedArray', 'Features', 'as_features']
 
-# %% ../nbs/01d_store.ipynb #f1a0c003
+# %% ../nbs/01d_store.ipynb #e2b70002
+def _check_shards(shards:list, pad_to:int|None)->tuple:
+    "The trailing shape of rows of `shards` (axis 1 at `pad_to` when given); `ShapeError` when a shard does not fit."
+    s0 = shards[0]
+    tail = tuple(s0.shape[1:]) if pad_to is None else (int(pad_to),) + tuple(s0.shape[2:])
+    for i, s in enumerate(shards):
+        st = tuple(s.shape[1:])
+        ok = st == tail if pad_to is None else (len(st) == len(tail) and st[0] <= pad_to and st[1:] == tail[1:])
+        if not ok or s.dtype != s0.dtype:
+            raise ShapeError(f'shard {i} has shape {tuple(s.shape)} and dtype {s.dtype}; expected rows of shape {tail} and dtype {s0.dtype}')
+    return tail
+
 def _file_backed(a)->bool:
     "Is `a` a whole `.npy` file mapped by `np.load(..., mmap_mode='r')` (not a view of one), so rows can be read by offset?"
     try: return isinstance(a, np.memmap) and a.ndim > 0 and a.flags.c_contiguous and os.path.getsize(a.filename) == a.offset + a.nbytes
     except (OSError, TypeError): return False
 
+# %% ../nbs/01d_store.ipynb #e2b70004
+class ShardedArray:
+    "Row-aligned shards (usually `np.memmap`s) read as one [n, ...] array; a read copies only the rows it asks for."
+    release = True   # keep the resident set flat (see memory, below); False reads random rows through the maps, faster but RSS grows
+
+    def __init__(self, shards:list, # per-shard arrays with one dtype and one trailing shape
+                 pad_to:int|None=None, # pad axis 1 of every shard to this length on read (text tokens)
+                 fill=0, # the padding value (False for masks)
+                ):
+        if not len(shards): raise DataError('a ShardedArray needs at least one shard')
+        self.shards, self.pad_to, self.fill = list(shards), pad_to, fill
+        tail = _check_shards(self.shards, pad_to)
+        self.offsets = np.concatenate([[0], np.cumsum([len(s) for s in self.shards])]).astype(np.int64)
+        self.shape, self.dtype = (int(self.offsets[-1]),) + tail, self.shards[0].dtype
+        self._files = [_file_backed(s) for s in self.shards]
+
+    def __len__(self): return self.shape[0]
+    def __repr__(self): return f'ShardedArray(shape={self.shape}, dtype={self.dtype}, shards={len(self.shards)})'
+    def __iter__(self): return self.chunks()
+    def __array__(self, dtype=None, copy=None): return self[:] if dtype is None else self[:].astype(dtype, copy=False)
+
+    def __getitem__(self, key):
+        "Rows by int, slice, int array or tensor (any order, repeats allowed, any device) or boolean mask; extra axes after a comma."
+        key, rest = (key[0], key[1:]) if isinstance(key, tuple) else (key, ())
+        if isinstance(key, (int, np.integer)):
+            if not -len(self) <= key < len(self): raise IndexError(f'row {key} is out of range for {len(self)} rows')
+            return self._take(np.array([key]))[(0,) + rest]
+        if isinstance(key, slice):
+            a, b, step = key.indices(len(self))
+            res = self._range(a, b) if step == 1 else self._take(np.arange(a, b, step))
+        else: res = self._take(_numpy(key))
+        return res[(slice(None),) + rest] if rest else res
+
+# %% ../nbs/01d_store.ipynb #e2b70005
+def _numpy(x)->np.ndarray:
+    "`x` as a numpy array; a tensor is detached and copied to the CPU first (from any device), bf16 widened to fp32."
+    if not isinstance(x, torch.Tensor): return np.asarray(x)
+    x = x.detach().cpu()
+    return (x.float() if x.dtype == torch.bfloat16 else x).numpy()
+
+# %% ../nbs/01d_store.ipynb #e2b70007
+@patch
+def _range(self:ShardedArray, a:int, b:int)->np.ndarray:
+    "Rows [a, b) as one array."
+    if b <= a: return np.empty((0,) + self.shape[1:], self.dtype)
+    s0, s1 = np.searchsorted(self.offsets, [a, b - 1], 'right') - 1
+    out = np.empty((b - a,) + self.shape[1:], self.dtype)
+    for s in range(s0, s1 + 1):   # each shard's rows are copied once, straight into place
+        lo, hi = max(a - self.offsets[s], 0), min(b, self.offsets[s+1]) - self.offsets[s]
+        dst, src = out[self.offsets[s] + lo - a:self.offsets[s] + hi - a], self.shards[s][lo:hi]
+        if self.pad_to is not None: dst[:, src.shape[1]:] = self.fill; dst = dst[:, :src.shape[1]]
+        dst[...] = src
+        if self.release and self._files[s]: _release(self.shards[s], lo, hi)
+    return out
+
+# %% ../nbs/01d_store.ipynb #e2b70008
+def _row_index(idx:np.ndarray, n:int)->np.ndarray:
+    "Row indices from an int array or a boolean mask over `n` rows, checked and made non-negative."
+    if idx.dtype == bool:
+        if idx.shape != (n,): raise IndexError(f'a boolean row mask must have shape ({n},), got {idx.shape}')
+        idx = idx.nonzero()[0]
+    if idx.ndim != 1: raise IndexError(f'row indices must be 1-D, got shape {idx.shape}')
+    if idx.size and not np.issubdtype(idx.dtype, np.integer): raise IndexError(f'rows must be ints, a slice, an int array or a boolean mask; got dtype {idx.dtype}')
+    idx = idx.astype(np.int64)
+    if idx.size and (idx.min() < -n or idx.max() >= n): raise IndexError(f'row index out of range for {n} rows (min {idx.min()}, max {idx.max()})')
+    return np.where(idx < 0, idx + n, idx)
+
+# %% ../nbs/01d_store.ipynb #e2b70009
+@patch
+def _take(self:ShardedArray, idx)->np.ndarray:
+    "Rows `idx` (ints in any order, or a boolean mask), gathered shard by shard."
+    idx = _row_index(np.asarray(idx), len(self))
+    order = np.argsort(idx, kind='stable'); sidx = idx[order]   # sorted reads are sequential within each file
+    out = np.empty((len(idx),) + self.shape[1:], self.dtype)
+    cut = np.searchsorted(sidx, self.offsets)                    # sidx[cut[s]:cut[s+1]] fall in shard s
+    for s in np.nonzero(cut[1:] > cut[:-1])[0]:
+        sh, rows, pos = self.shards[s], sidx[cut[s]:cut[s+1]] - self.offsets[s], order[cut[s]:cut[s+1]]
+        if not (self.release and self._files[s]): out[pos] = self._pad(sh[rows])
+        elif self.pad_to is None or sh.shape[1] == self.pad_to: _pread(sh, rows, out, pos)
+        else:
+            tmp = np.empty((len(rows),) + sh.shape[1:], sh.dtype)
+            _pread(sh, rows, tmp, np.arange(len(rows))); out[pos] = self._pad(tmp)
+    return out
+
+# %% ../nbs/01d_store.ipynb #e2b70010
+@patch
+def _pad(self:ShardedArray, a:np.ndarray)->np.ndarray:
+    "Pad axis 1 of rows `a` to `pad_to` with `fill` (token shards shorter than the store's longest)."
+    if self.pad_to is None or a.shape[1] == self.pad_to: return a
+    w = [(0, 0)] * a.ndim; w[1] = (0, self.pad_to - a.shape[1])
+    return np.pad(a, w, constant_values=self.fill)
+
+# %% ../nbs/01d_store.ipynb #e2b70011
+@patch(as_prop=True)
+def ndim(self:ShardedArray)->int: return len(self.shape)
+@patch(as_prop=True)
+def row_nbytes(self:ShardedArray)->int: return int(np.prod(self.shape[1:], dtype=np.int64)) * self.dtype.itemsize
+@patch(as_prop=True)
+def nbytes(self:ShardedArray)->int: return len(self) * self.row_nbytes
+
+# %% ../nbs/01d_store.ipynb #e2b70013
+@patch
+def chunks(self:ShardedArray, rows:int|None=None, # rows per block (default: about 64 MB per block)
+          ):
+    "Yield consecutive blocks of rows (numpy arrays) covering the whole array."
+    rows = int(rows or max(1, (64 << 20) // max(1, self.row_nbytes)))
+    for a in range(0, len(self), rows): yield self[a:a + rows]
+
+# %% ../nbs/01d_store.ipynb #e2b70015
 def _release(a, lo:int, hi:int):
     "Unmap rows [lo, hi) of the file-backed memmap `a` from this process; they stay in the OS page cache."
     m, advice = getattr(a, '_mmap', None), getattr(mmap, 'MADV_DONTNEED', None)
@@ -27,6 +148,7 @@ def _release(a, lo:int, hi:int):
     try: m.madvise(advice, first, end - first)
     except (OSError, ValueError): pass
 
+# %% ../nbs/01d_store.ipynb #e2b70016
 def _pread(a, rows:np.ndarray, out:np.ndarray, pos:np.ndarray):
     "Read rows `rows` of the file-backed memmap `a` into `out[pos]` with pread, mapping nothing."
     rb, fd = a.strides[0], os.open(a.filename, os.O_RDONLY)
@@ -35,101 +157,8 @@ def _pread(a, rows:np.ndarray, out:np.ndarray, pos:np.ndarray):
             if os.preadv(fd, [out[p]], a.offset + r * rb) != rb: raise DataError(f'{a.filename}: row {r} is cut short (a truncated shard?)')
     finally: os.close(fd)
 
-class ShardedArray:
-    "Row-aligned shards (usually `np.memmap`s) read as one [n, ...] array; a read copies only the rows it asks for."
-    release = True   # keep the resident set flat (see above); False reads random rows through the maps, faster but RSS grows
-
-    def __init__(self, shards:list, # per-shard arrays with one dtype and one trailing shape
-                 pad_to:int|None=None, # pad axis 1 of every shard to this length on read (text tokens)
-                 fill=0, # the padding value (False for masks)
-                ):
-        if not len(shards): raise DataError('a ShardedArray needs at least one shard')
-        self.shards, self.pad_to, self.fill = list(shards), pad_to, fill
-        s0 = self.shards[0]
-        tail = tuple(s0.shape[1:]) if pad_to is None else (int(pad_to),) + tuple(s0.shape[2:])
-        for i, s in enumerate(self.shards):
-            st = tuple(s.shape[1:])
-            ok = st == tail if pad_to is None else (len(st) == len(tail) and st[0] <= pad_to and st[1:] == tail[1:])
-            if not ok or s.dtype != s0.dtype:
-                raise ShapeError(f'shard {i} has shape {tuple(s.shape)} and dtype {s.dtype}; expected rows of shape {tail} and dtype {s0.dtype}')
-        self.offsets = np.concatenate([[0], np.cumsum([len(s) for s in self.shards])]).astype(np.int64)
-        self.shape, self.dtype = (int(self.offsets[-1]),) + tail, s0.dtype
-        self._files = [_file_backed(s) for s in self.shards]
-
-    def __len__(self): return self.shape[0]
-    @property
-    def ndim(self)->int: return len(self.shape)
-    @property
-    def row_nbytes(self)->int: return int(np.prod(self.shape[1:], dtype=np.int64)) * self.dtype.itemsize
-    @property
-    def nbytes(self)->int: return len(self) * self.row_nbytes
-    def __repr__(self): return f'ShardedArray(shape={self.shape}, dtype={self.dtype}, shards={len(self.shards)})'
-
-    def _pad(self, a):
-        if self.pad_to is None or a.shape[1] == self.pad_to: return a
-        w = [(0, 0)] * a.ndim; w[1] = (0, self.pad_to - a.shape[1])
-        return np.pad(a, w, constant_values=self.fill)
-
-    def _range(self, a:int, b:int)->np.ndarray:
-        if b <= a: return np.empty((0,) + self.shape[1:], self.dtype)
-        s0, s1 = np.searchsorted(self.offsets, [a, b - 1], 'right') - 1
-        out = np.empty((b - a,) + self.shape[1:], self.dtype)
-        for s in range(s0, s1 + 1):   # each shard's rows are copied once, straight into place
-            lo, hi = max(a - self.offsets[s], 0), min(b, self.offsets[s+1]) - self.offsets[s]
-            dst, src = out[self.offsets[s] + lo - a:self.offsets[s] + hi - a], self.shards[s][lo:hi]
-            if self.pad_to is not None: dst[:, src.shape[1]:] = self.fill; dst = dst[:, :src.shape[1]]
-            dst[...] = src
-            if self.release and self._files[s]: _release(self.shards[s], lo, hi)
-        return out
-
-    def _take(self, idx)->np.ndarray:
-        idx = np.asarray(idx)
-        if idx.dtype == bool:
-            if idx.shape != (len(self),): raise IndexError(f'a boolean row mask must have shape ({len(self)},), got {idx.shape}')
-            idx = idx.nonzero()[0]
-        if idx.ndim != 1: raise IndexError(f'row indices must be 1-D, got shape {idx.shape}')
-        if idx.size and not np.issubdtype(idx.dtype, np.integer): raise IndexError(f'rows must be ints, a slice, an int array or a boolean mask; got dtype {idx.dtype}')
-        idx, n = idx.astype(np.int64), len(self)
-        if idx.size and (idx.min() < -n or idx.max() >= n): raise IndexError(f'row index out of range for {n} rows (min {idx.min()}, max {idx.max()})')
-        idx = np.where(idx < 0, idx + n, idx)
-        order = np.argsort(idx, kind='stable'); sidx = idx[order]   # sorted reads are sequential within each file
-        out = np.empty((len(idx),) + self.shape[1:], self.dtype)
-        cut = np.searchsorted(sidx, self.offsets)                    # sidx[cut[s]:cut[s+1]] fall in shard s
-        for s in np.nonzero(cut[1:] > cut[:-1])[0]:
-            sh, rows, pos = self.shards[s], sidx[cut[s]:cut[s+1]] - self.offsets[s], order[cut[s]:cut[s+1]]
-            if not (self.release and self._files[s]): out[pos] = self._pad(sh[rows])
-            elif self.pad_to is None or sh.shape[1] == self.pad_to: _pread(sh, rows, out, pos)
-            else:
-                tmp = np.empty((len(rows),) + sh.shape[1:], sh.dtype)
-                _pread(sh, rows, tmp, np.arange(len(rows))); out[pos] = self._pad(tmp)
-        return out
-
-    def __getitem__(self, key):
-        "Rows by int, slice, int array (any order, repeats allowed) or boolean mask; extra axes after a comma."
-        key, rest = (key[0], key[1:]) if isinstance(key, tuple) else (key, ())
-        if isinstance(key, (int, np.integer)):
-            if not -len(self) <= key < len(self): raise IndexError(f'row {key} is out of range for {len(self)} rows')
-            return self._take(np.array([key]))[(0,) + rest]
-        if isinstance(key, slice):
-            a, b, step = key.indices(len(self))
-            res = self._range(a, b) if step == 1 else self._take(np.arange(a, b, step))
-        else: res = self._take(key.cpu().numpy() if isinstance(key, torch.Tensor) else key)
-        return res[(slice(None),) + rest] if rest else res
-
-    def chunks(self, rows:int|None=None, # rows per block (default: about 64 MB per block)
-              ):
-        "Yield consecutive blocks of rows (numpy arrays) covering the whole array."
-        rows = int(rows or max(1, (64 << 20) // max(1, self.row_nbytes)))
-        for a in range(0, len(self), rows): yield self[a:a + rows]
-    def __iter__(self): return self.chunks()
-    def __array__(self, dtype=None, copy=None):
-        res = self[:]
-        return res if dtype is None else res.astype(dtype, copy=False)
-
 # %% ../nbs/01d_store.ipynb #f1a0c007
 _FIELDS = ('cls', 'mean', 'tokens', 'mask', 'index')
-
-def _f32(a)->torch.Tensor: return torch.from_numpy(np.ascontiguousarray(a, dtype=np.float32))
 
 class Features:
     "Frozen-encoder features of n items: `cls`, `mean` [n, D], optionally `tokens` [n, T, D] and `mask` [n, T]."
@@ -152,84 +181,68 @@ class Features:
     @property
     def dim(self)->int: return self.cls.shape[1]
     @property
-    def skipped(self)->int:
-        "How many data items could not be read and have no row."
-        return int(self.manifest.get('skipped', 0))
-    @property
-    def key(self)->str:
-        "The cache key; for in-memory features a hash of their content."
-        if self._key is None:
-            h = hashlib.sha256()
-            for k in _FIELDS[:4]:
-                a = getattr(self, k)
-                if a is None: continue
-                h.update(f'{k}{a.shape}{a.dtype}'.encode())
-                for c in a.chunks(): h.update(np.ascontiguousarray(c).tobytes())
-            self._key = 'mem-' + h.hexdigest()[:16]
-        return self._key
-
-    def output(self, idx, # rows: a slice, an int, or an int array
-              )->EncoderOutput: # float32 on the CPU
-        "Rows `idx` as an `EncoderOutput`: stored tokens, or the mean as a single token when none were stored."
-        if isinstance(idx, (int, np.integer)): idx = [int(idx)]
-        cls = _f32(self.cls[idx])
-        if self.tokens is None: return EncoderOutput(cls, _f32(self.mean[idx])[:, None], torch.ones(len(cls), 1, dtype=torch.bool))
-        tok, mask = self.tokens[idx], self.mask[idx]
-        valid = mask.any(0).nonzero()[0]
-        t = int(valid.max()) + 1 if len(valid) else 1
-        return EncoderOutput(cls, _f32(tok[:, :t]), torch.from_numpy(np.ascontiguousarray(mask[:, :t])))
-
-    def batches(self, bs:int=1024, # rows per batch
-                shuffle:bool=False, # visit the rows in a random order
-                seed:int=0, # the order's seed
-                drop_last:bool=False, # skip a last, smaller batch
-               ):
-        "Yield `(rows, EncoderOutput)` for consecutive (or shuffled) batches of rows."
-        n = len(self)
-        order = np.random.default_rng(seed).permutation(n) if shuffle else None
-        for a in range(0, n, bs):
-            if drop_last and a + bs > n: break
-            rows = order[a:a + bs] if shuffle else np.arange(a, min(a + bs, n))
-            yield rows, self.output(rows if shuffle else slice(a, a + bs))
-
-    @classmethod
-    def open(cls, path:str|Path, # a store's folder, `<cache>/<key>`
-             verify:bool|str=True, # check every file's size (True), also its sha256 ('full'), or nothing (False)
-            )->Features:
-        "Open a feature store, merging its rank manifests if no process has done so yet."
-        path = Path(path)
-        meta = _read_json(path/'store.json')
-        if meta is None: raise DataError(f'{path} is not a feature store (it has no store.json)')
-        man = _read_json(path/'manifest.json') if (path/'complete').exists() else None
-        if man is None:
-            man, missing = _merge(path, meta)
-            if missing: raise DataError(f'feature store {path} is incomplete: {len(missing)} of {meta["n_shards"]} shards are missing '
-                                        f'(e.g. {missing[:5]}); rerun extract_features with the same arguments to resume')
-        return _open(path, man, meta, verify)
-
-    def verify(self, full:bool=True, # also re-hash every byte (reads the whole store)
-              )->Features:
-        "Check every shard file against the manifest; raise `DataError` at the first mismatch."
-        for e in self.manifest.get('shards', []) if self.path is not None else []:
-            if why := _check_shard(self.path, e['shard'], e, full=full): raise DataError(f'feature store {self.path}: shard {e["shard"]}: {why}')
-        return self
-
+    def skipped(self)->int: return int(self.manifest.get('skipped', 0))   # data items that could not be read and have no row
     def __repr__(self):
         t = '' if self.tokens is None else f', tokens={self.tokens.shape[1:]}'
         return f'Features(n={len(self)}, dim={self.dim}{t}, key={self._key or "<in memory>"}, path={self.path})'
 
-    def _repr_markdown_(self):
-        rows = [('key', f'`{self.key}`'), ('path', f'`{self.path}`'), ('rows', f'{len(self):,}'), ('dim', self.dim),
-                ('fields', ', '.join(f'{k} {tuple(getattr(self, k).shape)} {getattr(self, k).dtype}' for k in _FIELDS[:4] if getattr(self, k) is not None)),
-                ('shards', len(self.cls.shards)), ('skipped items', self.skipped)]
-        if self.manifest.get('bytes'): rows.append(('on disk', f"{self.manifest['bytes'] / 2**20:,.1f} MiB"))
-        if self.config.get('encoder'): rows.append(('encoder', f"`{self.config['encoder'].get('spec')}`"))
-        return '| | |\n|---|---|\n' + '\n'.join(f'| {k} | {v} |' for k, v in rows)
+# %% ../nbs/01d_store.ipynb #e2b70019
+@patch(as_prop=True)
+def key(self:Features)->str:
+    "The cache key; for in-memory features a hash of their content."
+    if self._key is None:
+        h = hashlib.sha256()
+        for k in _FIELDS[:4]:
+            if (a := getattr(self, k)) is None: continue
+            h.update(f'{k}{a.shape}{a.dtype}'.encode())
+            for c in a.chunks(): h.update(np.ascontiguousarray(c).tobytes())
+        self._key = 'mem-' + h.hexdigest()[:16]
+    return self._key
+
+# %% ../nbs/01d_store.ipynb #e2b70021
+def _f32(a)->torch.Tensor: return torch.from_numpy(np.ascontiguousarray(a, dtype=np.float32))
+
+@patch
+def output(self:Features, idx, # rows: a slice, an int, or an int array
+          )->EncoderOutput: # float32 on the CPU
+    "Rows `idx` as an `EncoderOutput`: stored tokens, or the mean as a single token when none were stored."
+    if isinstance(idx, (int, np.integer)): idx = [int(idx)]
+    cls = _f32(self.cls[idx])
+    if self.tokens is None: return EncoderOutput(cls, _f32(self.mean[idx])[:, None], torch.ones(len(cls), 1, dtype=torch.bool))
+    tok, mask = self.tokens[idx], self.mask[idx]
+    valid = mask.any(0).nonzero()[0]
+    t = int(valid.max()) + 1 if len(valid) else 1
+    return EncoderOutput(cls, _f32(tok[:, :t]), torch.from_numpy(np.ascontiguousarray(mask[:, :t])))
+
+# %% ../nbs/01d_store.ipynb #e2b70023
+@patch
+def batches(self:Features, bs:int=1024, # rows per batch
+            shuffle:bool=False, # visit the rows in a random order
+            seed:int=0, # the order's seed
+            drop_last:bool=False, # skip a last, smaller batch
+           ):
+    "Yield `(rows, EncoderOutput)` for consecutive (or shuffled) batches of rows."
+    n = len(self)
+    order = np.random.default_rng(seed).permutation(n) if shuffle else None
+    for a in range(0, n, bs):
+        if drop_last and a + bs > n: break
+        rows = order[a:a + bs] if shuffle else np.arange(a, min(a + bs, n))
+        yield rows, self.output(rows if shuffle else slice(a, a + bs))
+
+# %% ../nbs/01d_store.ipynb #e2b70025
+@patch
+def _repr_markdown_(self:Features):
+    rows = [('key', f'`{self.key}`'), ('path', f'`{self.path}`'), ('rows', f'{len(self):,}'), ('dim', self.dim),
+            ('fields', ', '.join(f'{k} {tuple(getattr(self, k).shape)} {getattr(self, k).dtype}' for k in _FIELDS[:4] if getattr(self, k) is not None)),
+            ('shards', len(self.cls.shards)), ('skipped items', self.skipped)]
+    if self.manifest.get('bytes'): rows.append(('on disk', f"{self.manifest['bytes'] / 2**20:,.1f} MiB"))
+    if self.config.get('encoder'): rows.append(('encoder', f"`{self.config['encoder'].get('spec')}`"))
+    return '| | |\n|---|---|\n' + '\n'.join(f'| {k} | {v} |' for k, v in rows)
 
 # %% ../nbs/01d_store.ipynb #f1a0c009
 def _np_rows(v, name:str, ndim:int)->np.ndarray:
-    if isinstance(v, torch.Tensor): v = v.detach().cpu().float() if v.dtype == torch.bfloat16 else v.detach().cpu()
-    v = np.asarray(v)
+    "Field `name` as a numpy array of `ndim` dimensions: fp16 kept, other numbers as fp32 (masks as they are), all finite."
+    v = _numpy(v)
     if v.ndim != ndim: raise ShapeError(f'{name} must have {ndim} dimensions, got shape {v.shape}')
     if name != 'mask':
         if not np.issubdtype(v.dtype, np.floating): v = v.astype(np.float32)
@@ -237,6 +250,29 @@ def _np_rows(v, name:str, ndim:int)->np.ndarray:
         check_finite(torch.from_numpy(v), name)
     return v
 
+# %% ../nbs/01d_store.ipynb #e2b70027
+def _fill_fields(d:dict, name:str)->dict:
+    "Fill in the missing fields: a mask of all True for tokens, `mean` from the tokens (else `cls`), `cls` from `mean`."
+    if d.get('cls', d.get('mean', d.get('tokens'))) is None: raise DataError(f'{name}: give at least one of cls, mean, tokens')
+    if 'mask' in d and 'tokens' not in d: raise DataError(f'{name}: a mask without tokens')
+    if 'tokens' in d:
+        d['mask'] = d.get('mask', np.ones(d['tokens'].shape[:2], dtype=bool)).astype(bool)
+        if d['mask'].shape != d['tokens'].shape[:2]: raise ShapeError(f'{name}: mask {d["mask"].shape} does not fit tokens {d["tokens"].shape}')
+        d.setdefault('mean', masked_mean(torch.from_numpy(d['tokens']).float(), torch.from_numpy(d['mask'])).numpy())
+    if 'mean' not in d: d['mean'] = d['cls']
+    if 'cls' not in d: d['cls'] = d['mean']
+    return d
+
+# %% ../nbs/01d_store.ipynb #e2b70028
+def _check_fields(d:dict, name:str):
+    "Refuse empty features, and fields whose row counts or widths differ from `cls`."
+    n, dim = d['cls'].shape
+    if n == 0 or dim == 0: raise DataError(f'{name} is empty: shape {d["cls"].shape}')
+    for k, v in d.items():
+        if len(v) != n: raise ShapeError(f'{name}: {k} has {len(v)} rows but cls has {n}')
+        if k != 'mask' and v.shape[-1] != dim: raise ShapeError(f'{name}: {k} has width {v.shape[-1]} but cls has {dim}')
+
+# %% ../nbs/01d_store.ipynb #e2b70029
 def as_features(x, # [n, D] array/tensor, a dict of cls/mean/tokens/mask, an `EncoderOutput`, or `Features`
                 name:str='features', # how to call `x` in error messages
                )->Features:
@@ -246,20 +282,8 @@ def as_features(x, # [n, D] array/tensor, a dict of cls/mean/tokens/mask, an `En
     if not isinstance(x, dict): x = dict(cls=x)
     if bad := set(x) - set(_FIELDS[:4]): raise SpecError(f'{name}: unknown fields {sorted(bad)}; use cls, mean, tokens, mask')
     d = {k: _np_rows(v, f'{name}.{k}' if k != 'mask' else 'mask', 3 if k == 'tokens' else 2) for k, v in x.items() if v is not None}
-    if not d.get('cls', d.get('mean', d.get('tokens'))) is not None: raise DataError(f'{name}: give at least one of cls, mean, tokens')
-    if 'mask' in d and 'tokens' not in d: raise DataError(f'{name}: a mask without tokens')
-    if 'tokens' in d:
-        d.setdefault('mask', np.ones(d['tokens'].shape[:2], dtype=bool))
-        d['mask'] = d['mask'].astype(bool)
-        if d['mask'].shape != d['tokens'].shape[:2]: raise ShapeError(f'{name}: mask {d["mask"].shape} does not fit tokens {d["tokens"].shape}')
-        d.setdefault('mean', masked_mean(torch.from_numpy(d['tokens']).float(), torch.from_numpy(d['mask'])).numpy())
-    if 'mean' not in d: d['mean'] = d['cls']
-    if 'cls' not in d: d['cls'] = d['mean']
-    n, dim = d['cls'].shape
-    if n == 0 or dim == 0: raise DataError(f'{name} is empty: shape {d["cls"].shape}')
-    for k, v in d.items():
-        if len(v) != n: raise ShapeError(f'{name}: {k} has {len(v)} rows but cls has {n}')
-        if k != 'mask' and v.shape[-1] != dim: raise ShapeError(f'{name}: {k} has width {v.shape[-1]} but cls has {dim}')
+    d = _fill_fields(d, name)
+    _check_fields(d, name)
     return Features(**{k: ShardedArray([v]) for k, v in d.items()}, config=dict(source='arrays'))
 
 # %% ../nbs/01d_store.ipynb #f1a0c019
@@ -282,6 +306,7 @@ def _save_npy(path:Path, parts:list, rows:int, tail:tuple, dtype, pad_to:int|Non
             w.write(memoryview(np.ascontiguousarray(a, dtype=dtype)).cast('B'))
     return dict(bytes=w.n, sha256=w.h.hexdigest(), shape=list(shape), dtype=dtype.name)
 
+# %% ../nbs/01d_store.ipynb #e2b70032
 def _write_json(path:Path, obj):
     with atomic_write(path, 'w') as f: json.dump(obj, f)
 
@@ -291,6 +316,7 @@ def _read_json(path:Path, default=None):
 
 def _shard_file(path:Path, s:int, field:str)->Path: return Path(path)/f'{s:06d}.{field}.npy'
 
+# %% ../nbs/01d_store.ipynb #e2b70033
 def _check_shard(path:Path, s:int, entry:dict, full:bool=False)->str|None:
     "Why shard `s` cannot be trusted, or None when its files match the manifest."
     for k, m in entry['files'].items():
@@ -321,7 +347,9 @@ def _merge(path:Path, meta:dict)->tuple[dict, list]:
         with atomic_write(Path(path)/'complete', 'w') as f: f.write(meta['key'])
     return man, missing
 
+# %% ../nbs/01d_store.ipynb #e2b70035
 def _load_field(path:Path, man:dict, field:str)->ShardedArray|None:
+    "The memory-mapped shards of `field` as one `ShardedArray` (token fields padded to the longest), or None if not stored."
     if not man['shards'] or field not in man['shards'][0]['files']: return None
     arrs = []
     for e in man['shards']:
@@ -330,7 +358,9 @@ def _load_field(path:Path, man:dict, field:str)->ShardedArray|None:
     pad = max(a.shape[1] for a in arrs) if field in ('tokens', 'mask') else None
     return ShardedArray(arrs, pad_to=pad, fill=False if field == 'mask' else 0)
 
+# %% ../nbs/01d_store.ipynb #e2b70036
 def _open(path:Path, man:dict, meta:dict, verify, complete:bool=True)->Features:
+    "`Features` over the shards that `man` lists, checked first as `verify` asks."
     if verify:
         for e in man['shards']:
             if why := _check_shard(path, e['shard'], e, full=verify == 'full'):
@@ -339,3 +369,28 @@ def _open(path:Path, man:dict, meta:dict, verify, complete:bool=True)->Features:
     f = {k: _load_field(path, man, k) for k in _FIELDS}
     if len(f['cls']) == 0: raise DataError(f'feature store {path} has no rows: all {man["skipped"]} items were skipped')
     return Features(**f, key=meta['key'], path=Path(path), config=meta['config'], manifest=dict(man, shard_size=meta['shard_size'], n_items=meta['n_items']), complete=complete)
+
+# %% ../nbs/01d_store.ipynb #e2b70037
+@patch(cls_method=True)
+def open(cls:Features, path:str|Path, # a store's folder, `<cache>/<key>`
+         verify:bool|str=True, # check every file's size (True), also its sha256 ('full'), or nothing (False)
+        )->Features:
+    "Open a feature store, merging its rank manifests if no process has done so yet."
+    path = Path(path)
+    meta = _read_json(path/'store.json')
+    if meta is None: raise DataError(f'{path} is not a feature store (it has no store.json)')
+    man = _read_json(path/'manifest.json') if (path/'complete').exists() else None
+    if man is None:
+        man, missing = _merge(path, meta)
+        if missing: raise DataError(f'feature store {path} is incomplete: {len(missing)} of {meta["n_shards"]} shards are missing '
+                                    f'(e.g. {missing[:5]}); rerun extract_features with the same arguments to resume')
+    return _open(path, man, meta, verify)
+
+# %% ../nbs/01d_store.ipynb #e2b70039
+@patch
+def verify(self:Features, full:bool=True, # also re-hash every byte (reads the whole store)
+          )->Features:
+    "Check every shard file against the manifest; raise `DataError` at the first mismatch."
+    for e in self.manifest.get('shards', []) if self.path is not None else []:
+        if why := _check_shard(self.path, e['shard'], e, full=full): raise DataError(f'feature store {self.path}: shard {e["shard"]}: {why}')
+    return self

