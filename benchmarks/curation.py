@@ -81,7 +81,7 @@ def worker_ours(a):
 def score_buffer(a):
     "The preallocated [concepts, chunk] score block score_captions uses (as many concepts as `_SCORE_ELEMS` allows)."
     import torch
-    from freeze_align.curation import _SCORE_ELEMS
+    from freeze_align.topk import _SCORE_ELEMS
     return torch.empty(min(a.concepts, max(1, _SCORE_ELEMS // a.chunk)), a.chunk)
 
 def products(P, x, buf):
@@ -141,7 +141,7 @@ def worker_matmul1(a):
 def worker_late(a):
     "Captions/s deep into a big pool: the running top-K preset to what N random captions would leave, then real blocks."
     import torch
-    from freeze_align.curation import _Stream, _encode
+    from freeze_align.topk import _Stream, _encode
     P, res = protos(a), {'points': {}}
     xs = [x for (_, x), _ in zip(blocks(a), range(3))]
     for n_seen in (10_000_000, 400_000_000):

@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np, torch
 from .core import DataError, MismatchError, ShapeError, SpecError, as_matrix, atomic_write, require
 from fastcore.basics import patch
-from .curation import Prototypes, TopK, _as_protos, _collect, concept_prototypes, embed_items, merge_topk, score_captions
+from .curation import Prototypes, _as_protos, _collect, concept_prototypes, embed_items, score_captions
+from .topk import TopK, merge_topk
 
 # %% auto #0
 __all__ = ['Curated', 'assign', 'dedup_captions', 'curate_dataset', 'match_concepts', 'metaclip_balance', 'gini', 'norm_entropy',
@@ -66,7 +67,7 @@ def assign(topk:TopK, # the candidates of every concept over the whole pool (mer
            threshold:float|None=None, # drop candidates scoring below this
            partial:bool=False, # accept a `TopK` that misses shards of the pool (one rank's part)
           )->Curated:
-    "Rare-first, deduplicated assignment of captions to concepts (Maniparambil et al. 2025, §3)."
+    "Rare-first, deduplicated assignment of captions to concepts (the paper's concept-balanced curation)."
     if order not in ('kth', 'mean'): raise SpecError(f"order must be 'kth' or 'mean', got {order!r}")
     if per_concept < 1: raise SpecError(f'per_concept must be at least 1, got {per_concept}')
     topk = (topk if partial else topk.require_complete('assign')).sort()

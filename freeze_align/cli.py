@@ -12,8 +12,8 @@ import freeze_align
 from .core import *
 
 # %% auto #0
-__all__ = ['COMMANDS', 'CLI_HINTS', 'subcommand', 'main', 'run_cli', 'cli_hint', 'load_pairs', 'load_labelled', 'select_cmd',
-           'features_cmd', 'curate_cmd', 'train_cmd', 'eval_cmd', 'demo_cmd', 'version_cmd']
+__all__ = ['COMMANDS', 'CLI_HINTS', 'subcommand', 'main', 'run_cli', 'cli_hint', 'load_pairs', 'select_cmd', 'features_cmd',
+           'curate_cmd', 'train_cmd', 'eval_cmd', 'demo_cmd', 'version_cmd']
 
 # %% ../nbs/11_cli.ipynb #e0fac3f0
 COMMANDS = {}   # the name typed after `freeze-align` -> its `call_parse` function
@@ -76,14 +76,6 @@ def load_pairs(data:str, # 'emoji', 'photos', a folder, a registry name or a hub
                           f"({', '.join(k for k, v in H.HUB_DATASETS.items() if v.task == 'retrieval')}) or a hub id")
     if n and n < pairs.n_images: pairs = pairs.subset(np.sort(np.random.default_rng(seed).permutation(pairs.n_images)[:n]))
     return pairs
-
-# %% ../nbs/11_cli.ipynb #d1145fb4
-def load_labelled(data:str, # 'fashion_mnist' or a classification set of the registry ('imagenet1k', 'pets', ...)
-                  n:int|None=None, # a class-stratified subset of this many images
-                  seed:int=0, split:str='test'):
-    "Labelled images named on the command line."
-    from freeze_align.zeroshot import zeroshot_dataset
-    return zeroshot_dataset(data, split=split, n=n, seed=seed)
 
 # %% ../nbs/11_cli.ipynb #116c4b39
 @subcommand('select')
@@ -164,7 +156,8 @@ def features_cmd(encoder:Param('encoder spec, e.g. zoo:minilm-l6', str),
 def _items(data:str, modality:str, n:int|None)->tuple[list, str]:
     "The items a `features` run encodes and their modality (a .txt file is texts, a labelled set images)."
     if data.endswith('.txt') and Path(data).is_file(): return [l for l in Path(data).read_text(encoding='utf-8').splitlines() if l.strip()], 'text'
-    if data == 'fashion_mnist' or data in _classification_sets(): return load_labelled(data, n), 'image'
+    from freeze_align.zeroshot import zeroshot_dataset
+    if data == 'fashion_mnist' or data in _classification_sets(): return zeroshot_dataset(data, n=n), 'image'
     pairs = load_pairs(data, n)
     return (list(pairs.images) if modality == 'image' else list(pairs.captions)), modality
 
@@ -194,9 +187,11 @@ def curate_cmd(captions:Param('caption pool: .txt (one per line), .jsonl/.csv/.p
                device:Param('device (default: CUDA if available)', str)=None):
     "Concept-balanced curation of a caption pool, with a coverage report."
     from freeze_align.balance import metaclip_balance, coverage_report
-    caps = _read_captions(captions, caption_column)
+    from freeze_align.data import read_captions
+    from freeze_align.concepts import concept_names
+    caps = read_captions(captions, caption_column)
     if not caps: raise DataError(f'no captions in {captions}')
-    names, out = _concepts(concepts), Path(out)
+    names, out = concept_names(concepts), Path(out)
     keep, cur = _curate(caps, names, _load_encoder(encoder, 'text', device=device), k, per_concept, out)
     sets = {'prototype top-K': cur} | ({'MetaCLIP balancing': metaclip_balance([caps[i] for i in keep], names, t=per_concept)} if metaclip else {})
     rep = coverage_report(sets)
@@ -204,32 +199,6 @@ def curate_cmd(captions:Param('caption pool: .txt (one per line), .jsonl/.csv/.p
     print(rep._repr_markdown_())
     print(f'\n{len(cur):,} of {len(caps):,} captions kept for {len(names):,} concepts; curated.parquet, coverage.png and report.md in {out}')
     return cur
-
-# %% ../nbs/11_cli.ipynb #4bf86db6
-def _read_captions(path:str, column:str='caption')->list[str]:
-    "Captions from a .txt (one per line), .jsonl, .csv, .parquet file, or a `datasets` folder / hub id."
-    p = Path(path).expanduser()
-    if p.suffix == '.txt' and p.is_file(): return [l.strip() for l in p.read_text(encoding='utf-8').splitlines() if l.strip()]
-    if p.suffix == '.jsonl' and p.is_file(): return [json.loads(l)[column] for l in p.read_text(encoding='utf-8').splitlines() if l.strip()]
-    if p.suffix in ('.csv', '.parquet') and p.is_file():
-        import pyarrow.csv as pc, pyarrow.parquet as pq
-        t = pq.read_table(p) if p.suffix == '.parquet' else pc.read_csv(p)
-        if column not in t.column_names: raise DataError(f'{p.name} has no column {column!r}; it has {t.column_names}')
-        return t.column(column).to_pylist()
-    import datasets
-    ds = datasets.load_from_disk(str(p)) if p.is_dir() else datasets.load_dataset(path, split='train')
-    if column not in ds.column_names: raise DataError(f'{path} has no column {column!r}; it has {ds.column_names}')
-    return list(ds[column])
-
-# %% ../nbs/11_cli.ipynb #f74cbd6e
-def _concepts(spec:str)->list[str]:
-    "Concept names: ImageNet's classes, WordNet's, or one per line of a .txt file."
-    from freeze_align.concepts import imagenet_concepts, wordnet_concepts
-    if spec == 'imagenet': return list(imagenet_concepts())
-    if spec == 'wordnet': return [c if isinstance(c, str) else c[0] for c in wordnet_concepts()]
-    p = Path(spec).expanduser()
-    if not p.is_file(): raise DataError(f"concepts must be 'imagenet', 'wordnet' or a .txt file of names (one per line), got {spec!r}")
-    return [l.strip() for l in p.read_text(encoding='utf-8').splitlines() if l.strip()]
 
 # %% ../nbs/11_cli.ipynb #a749ba3c
 def _curate(caps:list[str], names:list[str], enc, k:int, per_concept:int, out:Path)->tuple:
@@ -320,23 +289,22 @@ def _save_run(model, res, results:list, out:Path, training:dict):
 
 # %% ../nbs/11_cli.ipynb #d868fb63
 def _eval_zeroshot(m, d, n=None, templates=None, **kw):
-    from freeze_align.zeroshot import evaluate_zeroshot
-    return evaluate_zeroshot(m, load_labelled(d, n), templates=templates, **{k: v for k, v in kw.items() if k != 'image_dir'})
+    from freeze_align.zeroshot import evaluate_zeroshot, zeroshot_dataset
+    return evaluate_zeroshot(m, zeroshot_dataset(d, n=n), templates=templates, **{k: v for k, v in kw.items() if k != 'image_dir'})
 
 def _eval_retrieval(m, d, n=None, **kw):
     from freeze_align.retrieval import evaluate_retrieval
     kw.pop('templates', None); kw.pop('image_dir', None)
     return evaluate_retrieval(m, load_pairs(d, n), caption_fn=None, **kw)
 
-# %% ../nbs/11_cli.ipynb #a65b5ccd
+# %% ../nbs/11_cli.ipynb #27044e1d
 def _heldout_things(n_concepts:int=30):
     "The emoji world and up to `n_concepts` held-out 'thing' concepts of the demo's concept split (seed 0)."
     from freeze_align.emoji import emoji_world
     from freeze_align.demo_data import demo_split
-    from freeze_align.demo import DENSE_CATEGORIES
+    from freeze_align.demo_claims import heldout_things
     w = emoji_world(languages=('en',))
-    things = [c for c in demo_split(w).test if w.entries[c]['category'] in DENSE_CATEGORIES]
-    return w, list(np.random.default_rng(0).permutation(things)[:n_concepts])
+    return w, heldout_things(w, demo_split(w), n_concepts)
 
 def _eval_segmentation(m, d, n=None, **kw):
     from freeze_align.segmentation import evaluate_segmentation, emoji_composites, voc2012
@@ -359,7 +327,7 @@ def _eval_relations(m, d, n=None, image_dir=None, **kw):
 
 _EVAL = dict(zeroshot=_eval_zeroshot, retrieval=_eval_retrieval, segmentation=_eval_segmentation, relations=_eval_relations)
 
-# %% ../nbs/11_cli.ipynb #5af86dd6
+# %% ../nbs/11_cli.ipynb #eddacfca
 @subcommand('eval')
 @call_parse
 def eval_cmd(model:Param('a folder written by save_pretrained (freeze-align train writes OUT/model) or a hub repo id', str),

@@ -9,7 +9,7 @@ from pathlib import Path
 from .core import DataError, SpecError, require
 
 # %% auto #0
-__all__ = ['imagenet_concepts', 'zeroshot_templates', 'wordnet_concepts', 'cupl_sentences']
+__all__ = ['imagenet_concepts', 'zeroshot_templates', 'wordnet_concepts', 'cupl_sentences', 'concept_names']
 
 # %% ../nbs/04a_concepts.ipynb #e656d804
 def _pkg_file(pkg:str, # an installed package, e.g. `timm`
@@ -73,3 +73,13 @@ def cupl_sentences(dataset:str='imagenet1k', # a key of clip-benchmark's `cupl_p
     d = json.loads(_pkg_file('clip_benchmark', 'datasets', 'cupl_prompts.json', install='clip-benchmark').read_text())
     if dataset not in d: raise SpecError(f'no CuPL sentences for {dataset!r}; choose from {sorted(d)}')
     return d[dataset]
+
+# %% ../nbs/04a_concepts.ipynb #bbf7fb8f
+def concept_names(spec:str, # 'imagenet', 'wordnet', or a .txt file of names (one per line)
+                 )->list[str]:
+    "Concept names: ImageNet's classes, WordNet's, or one per line of a text file."
+    if spec == 'imagenet': return list(imagenet_concepts())
+    if spec == 'wordnet': return [c if isinstance(c, str) else c[0] for c in wordnet_concepts()]
+    p = Path(spec).expanduser()
+    if not p.is_file(): raise DataError(f"concepts must be 'imagenet', 'wordnet' or a .txt file of names (one per line), got {spec!r}")
+    return [l.strip() for l in p.read_text(encoding='utf-8').splitlines() if l.strip()]

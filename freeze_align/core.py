@@ -78,6 +78,11 @@ def cache_dir(path:str|Path|None=None, # an explicit folder wins
     return res
 
 # %% ../nbs/00_core.ipynb #cc5cb4c4
+def _umask()->int:
+    "The process's umask (read by setting it and putting it back)."
+    m = os.umask(0); os.umask(m)
+    return m
+
 @contextlib.contextmanager
 def atomic_write(path:str|Path, # the final file
                  mode:str='wb', # open mode for the temporary file
@@ -91,6 +96,7 @@ def atomic_write(path:str|Path, # the final file
             yield f
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())   # mkstemp makes 0600 files; results and exports are for others to read too
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError): os.unlink(tmp)

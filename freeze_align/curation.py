@@ -6,17 +6,16 @@
 from __future__ import annotations
 import hashlib, inspect, time
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 import numpy as np, torch
-from fastcore.basics import patch
 from .core import (DataError, EncoderOutput, MismatchError, ShapeError, SpecError, as_matrix, atomic_write,
                                default_device, dist_info, fingerprint, get_logger, progress, resolve_dtype, to_numpy)
+from .topk import TopK, _Stream, _clamp_note, _encode, _split
 
 _log = get_logger('curation')
 
 # %% auto #0
-__all__ = ['embed_items', 'Prototypes', 'concept_prototypes', 'TopK', 'score_captions', 'merge_topk']
+__all__ = ['embed_items', 'Prototypes', 'concept_prototypes', 'score_captions']
 
 # %% ../nbs/04_curation.ipynb #3302e217
 def _rows(x, name:str)->torch.Tensor:
@@ -68,7 +67,7 @@ def embed_items(teacher, # a function `items -> [n, d]`, or an object with `.emb
 # %% ../nbs/04_curation.ipynb #54cd0518
 @dataclass(repr=False)
 class Prototypes:
-    "One unit vector per concept, the targets captions are scored against (Maniparambil et al. 2025, §3)."
+    "One unit vector per concept, the targets captions are scored against (the paper's concept-balanced curation)."
     names: list[str]    # C concept names, unique
     emb: torch.Tensor   # [C, d] float32, unit rows
     sizes: list[int] = field(default_factory=list)  # how many embeddings were averaged into each row
@@ -157,270 +156,6 @@ def concept_prototypes(concepts, # list of names; dict concept -> texts, images 
     mean = _mean_unit(own, torch.cat([e for _, e in parts]), names)
     return Prototypes(names, mean, torch.bincount(own, minlength=len(names)).tolist())
 
-# %% ../nbs/04_curation.ipynb #f48b2b67
-@dataclass(repr=False)
-class TopK:
-    "Per-concept best captions of a pool: float32 scores and global rows, best first (ties: lower row first)."
-    scores: torch.Tensor  # [C, k'] float32, k' = min(k, rows scored)
-    idx: torch.Tensor     # [C, k'] int64 global caption rows
-    names: list[str]      # C concept names
-    k: int                # the K asked for
-    n: int                # caption rows scored
-    shards: list[int]     # ids of the shards scored
-    n_shards: int         # shards in the whole pool
-    fp: str = ''          # fingerprint of prototypes, shard shapes and settings
-    ordered: bool = True  # columns sorted best first
-    n_pool: int|None = None  # caption rows in the whole pool (None: not recorded)
-
-    @property
-    def complete(self)->bool:
-        "Whether every shard of the pool went in (False for one rank's part)."
-        return sorted(self.shards) == list(range(self.n_shards))
-    def __repr__(self):
-        part = '' if self.complete else ", a partial result: merge the ranks' parts with merge_topk"
-        pool = f' of a pool of {self.n_pool:,}' if self.n_pool is not None and self.n_pool != self.n else ''
-        return (f'TopK: {len(self.names)} concepts × best {self.scores.shape[1]:,} (k={self.k:,}) of {self.n:,} captions{pool}, '
-                f'{len(self.shards)}/{self.n_shards} shards{part}')
-    def _repr_markdown_(self): return f'**{self!r}**'
-
-# %% ../nbs/04_curation.ipynb #b1f0c013
-@patch
-def require_complete(self:TopK, what:str='this step', # what needs the whole pool, for the message
-                    )->TopK:
-    "`self` if every shard of the pool went in, else a `DataError` saying how to merge the ranks' parts."
-    if self.complete: return self
-    miss = sorted(set(range(self.n_shards)) - set(self.shards))
-    rows = f' ({self.n:,} of {self.n_pool:,} caption rows)' if self.n_pool is not None else f' ({self.n:,} caption rows)'
-    raise DataError(f'{what} needs the candidates of the whole pool, but this TopK covers {len(self.shards)} of {self.n_shards} '
-                    f'shards{rows}, missing {miss[:10]}: it is one rank\'s part. Merge the ranks\' parts first, '
-                    f'e.g. `merge_topk(out_folder)` once every rank has written its file (or pass partial=True to accept a part)')
-
-# %% ../nbs/04_curation.ipynb #1323ca5d
-_LOW, _PAD = 0xFFFFFFFF, -2**63   # the low word of a key; the padding key, below every real one
-_SCORE_ELEMS = 1 << 26            # scores per product block: [concepts, rows] stays at 256 MB of float32 (larger products run faster)
-
-# %% ../nbs/04_curation.ipynb #2fef6c65
-def _encode(s:torch.Tensor, # [...] scores
-            row:torch.Tensor, # [...] global rows, 0 <= row < 2**32
-           )->torch.Tensor: # [...] int64 keys ordered by (score desc, row asc)
-    "Pack scores and rows into int64 keys whose integer order is (higher score, then lower row)."
-    i = s.float().view(torch.int32)
-    sign = i >> 31                                  # 0 or -1
-    hi = ((i & 0x7FFFFFFF) ^ sign) - sign           # sign-magnitude bits to two's complement: int order = float order, -0.0 = 0.0
-    return (hi.long() << 32) | (_LOW - row)
-
-# %% ../nbs/04_curation.ipynb #64a6d024
-def _decode(key:torch.Tensor)->tuple[torch.Tensor, torch.Tensor]:
-    "Scores (float32) and global rows (int64) back from keys."
-    hi = key >> 32
-    sign = hi >> 63
-    return ((((hi ^ sign) - sign) | (sign & 0x80000000)).int().view(torch.float32), _LOW - (key & _LOW))
-
-# %% ../nbs/04_curation.ipynb #57f76f39
-def _thr(kth:torch.Tensor)->torch.Tensor:
-    "Entry thresholds from each row's smallest kept key: its score, or -inf while the row still holds padding."
-    return torch.where(kth == _PAD, float('-inf'), _decode(kth)[0])
-
-# %% ../nbs/04_curation.ipynb #b1f0c018
-def _encode_np(out:np.ndarray, # [...] int64 destination
-               s:np.ndarray, # [...] float32 scores
-               low:np.ndarray, # [...] int64 low words, 2**32 - 1 - row
-               tmp:np.ndarray, # [...] int32 scratch
-              ):
-    "`_encode` in numpy into preallocated arrays: the CPU hot path (numpy's vectorised integer ufuncs, no allocations)."
-    i = s.view(np.int32)
-    np.bitwise_and(i, 0x7FFFFFFF, out=tmp)
-    sign = np.right_shift(i, 31)
-    np.bitwise_xor(tmp, sign, out=tmp); np.subtract(tmp, sign, out=tmp)
-    np.multiply(tmp, 1 << 32, out=out, dtype=np.int64, casting='unsafe'); np.add(out, low, out=out)
-
-# %% ../nbs/04_curation.ipynb #ce8676e7
-def _top_sorted(keys:torch.Tensor, # [r, n] keys
-                k:int, # how many to keep
-               )->torch.Tensor: # [r, min(k, n)], best first
-    "The k largest keys of each row, best first (on the CPU with numpy's partition and sort, several times faster than torch's)."
-    k = min(k, keys.shape[1])
-    if keys.device.type != 'cpu': return keys.topk(k, 1).values
-    a = np.array(keys.numpy())                       # a copy: the caller's keys stay as they are
-    if k < a.shape[1]: a.partition(a.shape[1] - k, axis=1)
-    a = a[:, a.shape[1] - k:]
-    a.sort(axis=1)
-    return torch.from_numpy(np.ascontiguousarray(a[:, ::-1]))
-
-# %% ../nbs/04_curation.ipynb #10492cf9
-@lru_cache(None)
-def _pool(n:int):
-    "A thread pool of n workers, made once: numpy releases the GIL in the row-by-row folds."
-    from concurrent.futures import ThreadPoolExecutor
-    return ThreadPoolExecutor(n, thread_name_prefix='freeze_align.curation')
-
-# %% ../nbs/04_curation.ipynb #b1f0c016
-@patch
-def sort(self:TopK)->TopK:
-    "A copy with each concept's columns sorted best first (itself when already ordered)."
-    if self.ordered: return self
-    s, i = _decode(_top_sorted(_encode(self.scores.cpu(), self.idx.cpu()), self.scores.shape[1]))
-    return TopK(s, i, self.names, self.k, self.n, self.shards, self.n_shards, self.fp, True, self.n_pool)
-
-# %% ../nbs/04_curation.ipynb #131fdcad
-@patch
-def save(self:TopK, path:str|Path, # the file to write
-        ):
-    "Write atomically with `torch.save`."
-    with atomic_write(path) as f: torch.save(dict(vars(self)), f)
-
-# %% ../nbs/04_curation.ipynb #3c57487c
-@patch(cls_method=True)
-def load(cls:TopK, path:str|Path, # a file written by `save`, or a `score_captions` checkpoint
-         mmap:bool=False, # map the tensors from the file instead of reading them (for large parts)
-        )->TopK:
-    "Read a `TopK` back; a checkpoint's packed keys come back as scores and rows, best first."
-    d = torch.load(path, weights_only=True, mmap=mmap)
-    if 'keys' in d: d['scores'], d['idx'], d['ordered'] = *_decode(_top_sorted(d.pop('keys'), min(d['k'], d['n']))), True
-    return cls(**d)
-
-# %% ../nbs/04_curation.ipynb #8032c55c
-class _Stream:
-    "Exact running top-k keys of every concept over caption blocks, in O(C·(k + w)) memory."
-    def __init__(self, protos:torch.Tensor, # [C, d] unit prototypes, on the scoring device, in the product's dtype
-                 k:int, # keys kept per concept: min(K, rows this stream will see)
-                 keys:torch.Tensor|None=None, # [C, k'] kept keys to resume from, k' <= k
-                 batched:bool|None=None, # fold all rows at once with `topk` (default: off the CPU) instead of row by row
-                 threads:int|None=None, # CPU threads for the row-by-row folds (default: torch's)
-                 w:int|None=None, # buffered candidates per concept (default: K/4, at most 8192)
-                 elems:int=_SCORE_ELEMS, # scores per product block
-                ):
-        C, dev = len(protos), protos.device
-        self.P, self.k, self.w, self.elems, self.b = protos, k, w or max(16, min(8192, k // 4)), elems, -1
-        self.keys = torch.full((C, k), _PAD, dtype=torch.long, device=dev)    # kept keys, unordered
-        if keys is not None: self.keys[:, :keys.shape[1]] = keys
-        self.buf = torch.full((C, self.w), _PAD, dtype=torch.long, device=dev) # candidates not folded in yet
-        self.fill = torch.zeros(C, dtype=torch.long, device=dev)
-        self.thr = _thr(self.keys.min(1).values) if k else torch.full((C,), float('inf'), device=dev)
-        self.batched = dev.type != 'cpu' if batched is None else batched
-        self.nt = 1 if self.batched else max(1, threads or torch.get_num_threads())
-
-    def add(self, x:torch.Tensor, # [b, d] unit caption rows, on the prototypes' device and in their dtype
-            row0:int, # global row of x[0]
-           ):
-        "Score a block against every concept, a few concepts at a time, and keep what can enter each top-k."
-        self._scratch(len(x))
-        low = _LOW - torch.arange(row0, row0 + len(x), device=x.device)
-        for c0 in range(0, len(self.P), self.cp):
-            out = self.s[:len(self.P[c0:c0 + self.cp])] if len(x) == self.b else None
-            self._offer(c0, torch.matmul(self.P[c0:c0 + self.cp], x.T, out=out).float(), low)
-
-# %% ../nbs/04_curation.ipynb #b1f0c019
-@patch
-def _scratch(self:_Stream, b:int):
-    "Buffers for blocks of up to b rows, allocated once: fresh large tensors page-fault on every use."
-    if b <= self.b: return
-    dev, self.b = self.P.device, b
-    self.cp = max(1, self.elems // max(b, 1))                  # concepts per matrix product
-    self.s = torch.empty(min(self.cp, len(self.P)), b, dtype=self.P.dtype, device=dev)
-    self.hit = torch.empty(self.s.shape, dtype=torch.bool, device=dev)
-    if not self.batched: self.tmp = [(np.empty(self.k + self.w + b, np.int64), np.empty(b, np.int32)) for _ in range(self.nt)]
-
-# %% ../nbs/04_curation.ipynb #9439c227
-@patch
-def _offer(self:_Stream, c0:int, s:torch.Tensor, low:torch.Tensor):
-    "Keep what reaches the thresholds in the scores s [r, b] of concepts c0..c0+r: buffered, or folded in when a buffer is full."
-    r, b = s.shape
-    hit = self.hit[:r] if b == self.b else torch.empty_like(s, dtype=torch.bool)
-    torch.ge(s, self.thr[c0:c0 + r, None], out=hit)
-    cnt = torch.from_numpy(np.count_nonzero(hit.numpy(), axis=1)) if hit.device.type == 'cpu' else hit.sum(1)   # numpy counts ~10x faster
-    fill = self.fill[c0:c0 + r]
-    if bool((over := fill + cnt > self.w).any()):
-        rows = over.nonzero()[:, 0]
-        self._fold(c0, rows, s, hit, low)
-        if len(rows) == r: return
-        hit[rows] = False; cnt[rows] = 0
-    if not bool(cnt.any()): return
-    rr, cc = hit.nonzero(as_tuple=True)            # few: append them to the buffers
-    pos = fill[rr] + torch.arange(len(rr), device=rr.device) - (cnt.cumsum(0) - cnt)[rr]
-    self.buf[c0 + rr, pos] = _encode(s[rr, cc], _LOW - low[cc])
-    fill += cnt
-
-# %% ../nbs/04_curation.ipynb #b1f0c020
-@patch
-def _fold(self:_Stream, c0:int, rows:torch.Tensor, s=None, hit=None, low=None):
-    "Fold the buffers of concepts c0 + rows, and the hits among their block scores s[rows], into their top-k."
-    if self.k == 0 or not len(rows): return
-    if self.batched: return self._fold_batched(c0 + rows, *(() if s is None else (s[rows], hit[rows], low)))
-    self._scratch(0)
-    kth, todo = np.empty(len(rows), np.int64), rows.tolist()
-    jobs = [(t, c0, todo, s, hit, low, kth) for t in range(self.nt)]
-    if self.nt == 1: self._fold_rows(*jobs[0])
-    else: list(_pool(self.nt).map(lambda j: self._fold_rows(*j), jobs))
-    self.thr[c0 + rows] = _thr(torch.from_numpy(kth))
-
-# %% ../nbs/04_curation.ipynb #6a4ed48a
-@patch
-def _fold_rows(self:_Stream, t:int, c0:int, rows:list, s, hit, low, kth:np.ndarray):
-    "CPU fold, one concept at a time (worker t of nt): numpy's partition selects the top-k in place, 5-10x faster than `topk`."
-    tmp, t32 = self.tmp[t]
-    K, keys, buf, fill = self.k, self.keys.numpy(), self.buf.numpy(), self.fill.numpy()
-    sn, hn, ln = (None, None, None) if s is None else (s.numpy(), hit.numpy(), low.numpy())
-    for j in range(t, len(rows), self.nt):
-        c = c0 + rows[j]
-        n = K + fill[c]
-        tmp[:K], tmp[K:n] = keys[c], buf[c, :fill[c]]
-        if sn is not None:
-            sel = np.flatnonzero(hn[rows[j]])
-            _encode_np(tmp[n:n + len(sel)], sn[rows[j]][sel], ln[sel], t32[:len(sel)])
-            n += len(sel)
-        tmp[:n].partition(n - K)                   # the K largest keys end up in tmp[n-K:n], their smallest first
-        keys[c] = tmp[n - K:n]
-        kth[j], fill[c] = tmp[n - K], 0
-
-# %% ../nbs/04_curation.ipynb #2bc13542
-@patch
-def _fold_batched(self:_Stream, rows:torch.Tensor, s=None, hit=None, low=None):
-    "The same fold for all `rows` at once with `topk`: the accelerator path (it also runs on the CPU, for the tests)."
-    nb = int(self.fill[rows].max())
-    parts = [self.keys[rows], self.buf[rows, :nb]] + ([] if s is None else [torch.where(hit, _encode(s, _LOW - low), _PAD)])
-    top = torch.cat(parts, 1).topk(self.k, 1, sorted=False).values
-    self.keys[rows], self.buf[rows, :nb], self.fill[rows] = top, _PAD, 0
-    self.thr[rows] = _thr(top.min(1).values)
-
-# %% ../nbs/04_curation.ipynb #b1f0c021
-@patch
-def settle(self:_Stream)->torch.Tensor:
-    "Fold every buffer in; returns the [C, k] kept keys (unordered)."
-    self._fold(0, self.fill.nonzero()[:, 0])
-    return self.keys
-
-# %% ../nbs/04_curation.ipynb #7d89f670
-@patch
-def result(self:_Stream)->torch.Tensor:
-    "The [C, k] kept keys, each row best first (sorted in place, a few rows at a time); the stream ends here, its buffers freed."
-    self.settle()
-    self.buf = self.s = self.hit = self.tmp = None       # the caller decodes the keys next: make room
-    step = max(1, (1 << 22) // max(1, self.k))
-    for a in range(0, len(self.keys), step):
-        if self.keys.device.type == 'cpu': r = self.keys[a:a + step].numpy(); r.sort(axis=1); r[:] = r[:, ::-1]
-        else: self.keys[a:a + step] = self.keys[a:a + step].sort(1, descending=True).values
-    return self.keys
-
-# %% ../nbs/04_curation.ipynb #117c7d08
-def _decode_np(out:np.ndarray, # [...] float32 destination
-               key:np.ndarray, # [...] int64 keys
-              ):
-    "The scores of `key`, written into `out` (`_decode`'s first half in numpy: the final decode of a large state)."
-    hi = (key >> 32).astype(np.int32)                  # order-preserving score bits
-    sign, bits = hi >> 31, out.view(np.int32)
-    np.bitwise_xor(hi, sign, out=bits); np.subtract(bits, sign, out=bits)
-    np.bitwise_or(bits, sign & np.int32(-2**31), out=bits)
-
-# %% ../nbs/04_curation.ipynb #84ccec5e
-def _split(keys:torch.Tensor)->tuple[torch.Tensor, torch.Tensor]:
-    "Scores and rows from [C, k] CPU keys, turning the `keys` themselves into the rows (in place: the state is large)."
-    k = keys.numpy()
-    scores, step = np.empty(k.shape, np.float32), max(1, (1 << 21) // max(1, k.shape[1]))
-    for a in range(0, len(k), step): _decode_np(scores[a:a + step], k[a:a + step])
-    np.bitwise_and(k, _LOW, out=k); np.subtract(_LOW, k, out=k)
-    return torch.from_numpy(scores), keys
-
 # %% ../nbs/04_curation.ipynb #9d921e60
 class _Rows:
     "Rows `a:b` of an array-like, seen as a shard (len, .shape, row slices)."
@@ -452,10 +187,6 @@ def _as_protos(protos, names=None)->Prototypes:
 def _sha(x)->str:
     "A short content hash of an array or a tensor on any device, as float32."
     return hashlib.sha256(np.ascontiguousarray(to_numpy(x), np.float32).tobytes()).hexdigest()[:16]
-
-# %% ../nbs/04_curation.ipynb #002d1820
-def _clamp_note(k:int, n:int):
-    if n < k: _log.warning(f'k={k:,} is larger than the pool ({n:,} captions): keeping all {n:,} per concept')
 
 # %% ../nbs/04_curation.ipynb #b1f0c022
 def _check_pool(shards:list, P:Prototypes, k:int)->tuple[list[int], list[int]]:
@@ -541,45 +272,5 @@ def score_captions(emb, # [N, d] caption embeddings (array-like: len, .shape, x[
             raise InterruptedError(f'stopped after {j + 1} shard(s) as asked (stop_after); call again to resume')
     res = TopK(*_split(st.result().cpu()), **info(True))
     if path is not None: res.save(path)
-    if world_size == 1: _clamp_note(k, n)
+    if world_size == 1: _clamp_note(k, n, _log)
     return res
-
-# %% ../nbs/04_curation.ipynb #b1f0c028
-def _load_parts(parts)->list[TopK]:
-    "`TopK` parts as given, or memory-mapped from the rank files of a folder."
-    if isinstance(parts, (str, Path)):
-        files = sorted(Path(parts).glob('topk-rank*.pt'))
-        if not files: raise DataError(f'no topk-rank*.pt files in {parts}')
-        return [TopK.load(f, mmap=True) for f in files]
-    if not (parts := list(parts)): raise DataError('nothing to merge')
-    return parts
-
-# %% ../nbs/04_curation.ipynb #fd0fcdf3
-def _covered(parts:list[TopK], partial:bool)->list[int]:
-    "The shards the parts cover, after checking that they fit together."
-    p0 = parts[0]
-    if any(p.fp != p0.fp or p.names != p0.names for p in parts):
-        raise MismatchError('the parts come from different prototypes, shard layouts or settings (fingerprints differ)')
-    seen = sorted(s for p in parts for s in p.shards)
-    if len(seen) != len(set(seen)): raise DataError('a shard appears in two parts: each shard must be scored once')
-    if not partial and seen != list(range(p0.n_shards)):
-        miss = sorted(set(range(p0.n_shards)) - set(seen))
-        raise DataError(f'the parts cover {len(seen)} of {p0.n_shards} shards (missing {miss[:10]}): finish those ranks, or pass partial=True')
-    return seen
-
-# %% ../nbs/04_curation.ipynb #6cff9d47
-def merge_topk(parts, # `TopK` parts, or the `out` folder of a `score_captions` run over several ranks
-               k:int|None=None, # keep this many per concept (default: the parts' `k`)
-               partial:bool=False, # allow parts that together miss some shards
-              )->TopK:
-    "Merge per-rank top-K parts into the exact top-K of their union (same order and tie rule)."
-    parts = _load_parts(parts)
-    seen, p0 = _covered(parts, partial), parts[0]
-    k, n, cols = k or p0.k, sum(p.n for p in parts), sum(p.scores.shape[1] for p in parts)
-    scores, idx = torch.empty(len(p0.names), min(k, cols)), torch.empty(len(p0.names), min(k, cols), dtype=torch.long)
-    step = max(1, (1 << 22) // max(1, cols))           # a few concepts at a time: memory stays near the result's
-    for a in range(0, len(p0.names), step):
-        keys = torch.cat([_encode(p.scores[a:a+step].cpu(), p.idx[a:a+step].cpu()) for p in parts], 1)
-        scores[a:a+step], idx[a:a+step] = _decode(_top_sorted(keys, k))
-    _clamp_note(k, n)
-    return TopK(scores, idx, p0.names, k, n, seen, p0.n_shards, p0.fp, n_pool=p0.n_pool)

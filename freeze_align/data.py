@@ -14,7 +14,8 @@ from .pairs import ImageTextPairs, LabelledImages, pre_caption, stratified_indic
 
 # %% auto #0
 __all__ = ['PHOTO_CAPTIONS', 'FASHION_MNIST_CLASSES', 'EMOJI_PACKAGE', 'IMAGE_EXTS', 'photo_pairs', 'read_idx',
-           'find_fashion_mnist', 'per_class_indices', 'fashion_mnist', 'emoji_pairs', 'image_caption_folder']
+           'find_fashion_mnist', 'per_class_indices', 'fashion_mnist', 'emoji_pairs', 'image_caption_folder',
+           'read_captions']
 
 # %% ../nbs/01b_data.ipynb #b1d0a024
 PHOTO_CAPTIONS = {
@@ -290,3 +291,21 @@ def image_caption_folder(path:str|Path, # folder with images and their captions 
     if missing := [f for f in files if not (path/f).is_file()]: raise DataError(f'{len(missing)} listed image(s) do not exist, first: {missing[0]}')
     idx, fn = {f: i for i, f in enumerate(files)}, caption_fn or (lambda c: c)
     return ImageTextPairs([path/f for f in files], [fn(str(c)) for _, c in rows], [idx[f] for f, _ in rows], name=name or path.name)
+
+# %% ../nbs/01b_data.ipynb #18be083a
+def read_captions(path:str|Path, # a .txt, .jsonl, .csv or .parquet file, a `save_to_disk` folder, or a hub dataset id
+                  column:str='caption', # the caption column of tabular formats
+                 )->list[str]:
+    "Captions from a .txt (one per line), .jsonl, .csv or .parquet file, or a `datasets` folder or hub id."
+    p = Path(path).expanduser()
+    if p.suffix == '.txt' and p.is_file(): return [l.strip() for l in p.read_text(encoding='utf-8').splitlines() if l.strip()]
+    if p.suffix == '.jsonl' and p.is_file(): return [json.loads(l)[column] for l in p.read_text(encoding='utf-8').splitlines() if l.strip()]
+    if p.suffix in ('.csv', '.parquet') and p.is_file():
+        import pyarrow.csv as pc, pyarrow.parquet as pq
+        t = pq.read_table(p) if p.suffix == '.parquet' else pc.read_csv(p)
+        if column not in t.column_names: raise DataError(f'{p.name} has no column {column!r}; it has {t.column_names}')
+        return t.column(column).to_pylist()
+    import datasets
+    ds = datasets.load_from_disk(str(p)) if p.is_dir() else datasets.load_dataset(str(path), split='train')
+    if column not in ds.column_names: raise DataError(f'{path} has no column {column!r}; it has {ds.column_names}')
+    return list(ds[column])

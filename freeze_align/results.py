@@ -5,7 +5,6 @@
 # %% ../nbs/06b_results.ipynb #r6b00003
 from __future__ import annotations
 import contextlib, datetime, hashlib, json, math, platform, re, subprocess
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, torch
@@ -13,9 +12,9 @@ from fastcore.basics import patch
 from .core import *
 
 # %% auto #0
-__all__ = ['TASK_LABELS', 'eval_mode', 'is_features', 'embed_images', 'embed_texts', 'projector_digest', 'slug', 'model_name',
-           'git_revision', 'effective_precision', 'protocol_card', 'NameMatcher', 'names_in_captions', 'training_check',
-           'task_label', 'result_filename', 'EvalResult', 'metric_table', 'ResultTable', 'compare_results']
+__all__ = ['eval_mode', 'is_features', 'embed_images', 'embed_texts', 'projector_digest', 'slug', 'model_name', 'git_revision',
+           'effective_precision', 'protocol_card', 'result_filename', 'EvalResult', 'metric_table', 'ResultTable',
+           'compare_results']
 
 # %% ../nbs/06b_results.ipynb #r6b00007
 @contextlib.contextmanager
@@ -165,143 +164,6 @@ def protocol_card(model=None, # the evaluated `AlignedModel` (None when only emb
     if model is not None: card.update(_model_card(model))
     card.update(protocol)
     return jsonable(card)
-
-# %% ../nbs/06b_results.ipynb #r6b00020b
-_WORD = re.compile(r'[^\W_]+')        # a word: a run of letters and digits
-_SEP = r'[\s_\-]+'                    # between the words of a multi-word name
-
-def _word_forms(w:str)->list[str]:
-    "`w` and its simple plural and singular forms (cat/cats, box/boxes, berry/berries, leaf/leaves, and back)."
-    forms = {w, w + 's'}
-    if w.endswith(('s', 'x', 'z', 'ch', 'sh', 'o')): forms.add(w + 'es')
-    if len(w) > 1 and w.endswith('y') and w[-2] not in 'aeiou': forms.add(w[:-1] + 'ies')
-    if w.endswith(('f', 'fe')): forms.add(w[:-2 if w.endswith('fe') else -1] + 'ves')
-    if w.endswith('ies'): forms.add(w[:-3] + 'y')
-    if w.endswith('ves'): forms |= {w[:-3] + 'f', w[:-3] + 'fe'}
-    if w.endswith('es'): forms.add(w[:-2])
-    if w.endswith('s') and not w.endswith('ss'): forms.add(w[:-1])
-    return sorted(forms, key=len, reverse=True)
-
-# %% ../nbs/06b_results.ipynb #r6b00020e
-def _alternatives(name:str)->list[list[str]]:
-    "The words of each `/`-separated alternative of a name, lowercased."
-    alts = [[w for w in re.split(_SEP, a.strip().lower()) if w] for a in str(name).split('/')]
-    alts = [a for a in alts if a and any(_WORD.search(w) for w in a)]
-    if not alts: raise SpecError(f'{name!r} has no letters or digits to look for in captions')
-    return alts
-
-def _name_regex(name:str)->re.Pattern:
-    "One regex for all the alternatives of `name`, the last word of each in its plural and singular forms."
-    branch = lambda ws: _SEP.join([*map(re.escape, ws[:-1]), '(?:' + '|'.join(map(re.escape, _word_forms(ws[-1]))) + ')'])
-    return re.compile(r'(?<![^\W_])(?:' + '|'.join(branch(a) for a in _alternatives(name)) + r')(?![^\W_])')
-
-def _index_keys(name:str)->set[str]:
-    "Words one of which a caption must hold to mention `name`: each alternative's first word (all its forms if alone)."
-    first = lambda w: _WORD.search(w).group() if _WORD.search(w) else None
-    return {first(f) for a in _alternatives(name) for f in (_word_forms(a[0]) if len(a) == 1 else [a[0]])} - {None}
-
-# %% ../nbs/06b_results.ipynb #r6b00020g
-class NameMatcher:
-    "Which of many names a caption mentions: `matcher(caption)` -> indices of the names it mentions (see the rule above)."
-    def __init__(self, names):
-        self.names = [str(n) for n in names]
-        self.regexes, self.index = [_name_regex(n) for n in self.names], defaultdict(set)
-        for i, n in enumerate(self.names):
-            for k in _index_keys(n): self.index[k].add(i)
-    def __call__(self, caption:str)->list[int]:
-        c = caption.lower()
-        cands = set().union(*(self.index.get(w, ()) for w in set(_WORD.findall(c))))
-        return sorted(i for i in cands if self.regexes[i].search(c))
-
-# %% ../nbs/06b_results.ipynb #017c0c2c
-def _caption_stream(captions):
-    "Captions one at a time from a list or any iterable of strings, `ImageTextPairs`, or a text file (one per line)."
-    if isinstance(captions, (str, Path)):
-        if not Path(captions).is_file(): raise SpecError(f'captions must be an iterable of strings, ImageTextPairs or a text file (one caption per line); {str(captions)[:60]!r} is not a file')
-        with open(captions, encoding='utf-8') as f: yield from (l.rstrip('\r\n') for l in f)
-        return
-    for i, c in enumerate(getattr(captions, 'captions', captions)):
-        if not isinstance(c, str): raise DataError(f'captions must be strings: item {i} is a {type(c).__name__}')
-        yield c
-
-# %% ../nbs/06b_results.ipynb #r6b00020h
-def names_in_captions(names:list[str], # class names or concepts; 'a/b' means a or b
-                      captions, # strings (any iterable, streamed once), `ImageTextPairs`, or a text file with one caption per line
-                     )->dict: # name -> number of captions that mention it
-    "How many captions mention each name: case-insensitive whole words, phrases, simple plurals, `/` alternatives."
-    m, counts = NameMatcher(names), Counter()
-    for c in _caption_stream(captions): counts.update(m(c))
-    return {n: counts[i] for i, n in enumerate(m.names)}
-
-# %% ../nbs/06b_results.ipynb #r6b00020l
-def _norm_caption(c:str)->str: return ' '.join(_WORD.findall(c.lower()))
-
-def _scan_training(train_captions, names:list, test_captions)->tuple[int, Counter, set]:
-    "One pass over the training captions: how many, the names each mentions, and the test captions found verbatim."
-    m = NameMatcher(names) if names else None
-    tests, counts, found, n = {_norm_caption(c) for c in test_captions or ()}, Counter(), set(), 0
-    for c in progress(_caption_stream(train_captions), desc='scan training captions'):
-        n += 1
-        if m: counts.update(m(c))
-        if tests and (k := _norm_caption(c)) in tests: found.add(k)
-    if n == 0: raise DataError('the training captions are empty (a generator can be read only once: pass a list, ImageTextPairs or a file)')
-    return n, counts, found
-
-# %% ../nbs/06b_results.ipynb #76c44979
-def _dataset_in_sources(dataset:str|None, sources:list)->list[str]:
-    "The training sources that name the evaluated dataset ('coco/train' names 'coco/test')."
-    base = re.split(r'[/\[]', str(dataset or ''))[0]
-    if not base or not _WORD.search(base) or not sources: return []
-    rx = _name_regex(base)
-    return [s for s in sources if rx.search(str(s).lower())]
-
-# %% ../nbs/06b_results.ipynb #r6b00020m
-def _verdict(card:dict, what:str, n_names:int, n_tests:int, in_src:list)->tuple[str, str]:
-    "The `zero_shot` verdict ('yes', 'no', 'unverified') of a training check, and why, in words."
-    seen, leaked = card.get(f'{what}_seen_in_training') or {}, card.get('test_captions_in_training', 0)
-    no = ([f'{len(seen)} of {n_names} {what} occur in the training captions'] if seen else []) + \
-         ([f'{leaked} of {n_tests} test captions occur verbatim in the training captions'] if leaked else []) + \
-         ([f'the training sources include the evaluated dataset ({", ".join(in_src)})'] if in_src else [])
-    if no: return 'no', '; '.join(no)
-    yes = ([f'none of the {n_names} {what} occurs in them'] if n_names else []) + \
-          ([f'none of the {n_tests} test captions occurs verbatim in them'] if n_tests else []) + \
-          (['the training sources do not name the evaluated dataset'] if 'dataset_in_train_sources' in card else [])
-    if not yes: return 'unverified', 'nothing to look for in the training captions'
-    return 'yes', f"{card['train_captions']:,} training captions checked: " + '; '.join(yes)
-
-# %% ../nbs/06b_results.ipynb #712cd2ab
-def training_check(train_captions=None, # training captions: any iterable of strings (streamed once), `ImageTextPairs` or a text file; None: unknown
-                   train_sources=None, # names of the training data sources, e.g. ['cc3m', 'laion-concepts-6m']
-                   names=None, # the evaluated class names or concepts to look for
-                   what:str='classes', # what `names` are, for the card's keys: 'classes' or 'concepts'
-                   test_captions=None, # evaluation captions to look for verbatim (retrieval)
-                   dataset:str|None=None, # the evaluated dataset, looked for among `train_sources`
-                  )->dict: # protocol-card entries: train_sources, train_captions, {what}_seen_in_training, ..., zero_shot
-    "Whether the evaluated classes (or concepts, test captions, dataset) occur in the training data, for the card."
-    sources = [train_sources] if isinstance(train_sources, (str, Path)) else [str(s) for s in train_sources or []]
-    card, names = dict(train_sources=sources or 'unknown'), list(dict.fromkeys(str(n) for n in names or []))
-    if train_captions is None:
-        return card | dict(train_captions='not given', zero_shot='unverified', zero_shot_check='no training captions given: cannot tell whether the model was trained on what it is evaluated on')
-    tests = None if test_captions is None else list(test_captions)
-    n, counts, found = _scan_training(train_captions, names, tests)
-    card['train_captions'] = n
-    if names: card |= {f'{what}_seen_in_training': {names[i]: c for i, c in sorted(counts.items())}, f'{what}_seen_fraction': round(len(counts) / len(names), 4)}
-    if tests is not None: card['test_captions_in_training'] = sum(_norm_caption(c) in found for c in tests)
-    in_src = _dataset_in_sources(dataset, sources)
-    if dataset is not None and sources: card['dataset_in_train_sources'] = bool(in_src)
-    verdict, why = _verdict(card, what, len(names), len(tests or ()), in_src)
-    return card | dict(zero_shot=verdict, zero_shot_check=why)
-
-# %% ../nbs/06b_results.ipynb #r6b00020s
-TASK_LABELS = dict(classification=dict(yes='zeroshot_classification', no='classification_seen_classes', unverified='classification_unverified'),
-                   retrieval=dict(yes='zeroshot_retrieval', no='retrieval_seen_in_training', unverified='retrieval_unverified'))
-
-def task_label(kind:str, # 'classification' or 'retrieval'
-               check:dict, # the entries of `training_check` (or a card holding them)
-              )->str:
-    "The task name of a result: zero-shot only when the training check says 'yes'."
-    if kind not in TASK_LABELS: raise SpecError(f"kind must be one of {list(TASK_LABELS)}, got {kind!r}")
-    return TASK_LABELS[kind][check.get('zero_shot', 'unverified')]
 
 # %% ../nbs/06b_results.ipynb #r6b00015
 def result_filename(dataset:str, model:str, task:str, language:str|None=None)->str:

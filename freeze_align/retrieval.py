@@ -11,6 +11,7 @@ from .core import *
 from .pairs import ImageTextPairs, pre_caption
 from .hub import retrieval_dataset, from_hf_image_text
 from .results import *
+from .leaks import task_label, training_check
 
 # %% auto #0
 __all__ = ['RECALL_DEFINITION', 'XTD10_LANGS', 'retrieval_ranks', 'recall_from_ranks', 'retrieval_recall', 'evaluate_retrieval',

@@ -4,16 +4,16 @@
 
 # %% ../nbs/08a_segmentation.ipynb #5966cb9a
 from __future__ import annotations
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
-import numpy as np, torch
+import math, numpy as np, torch
 import torch.nn.functional as F
 from fastcore.basics import patch
 from .core import *
 from .frozen import ImageTransform, to_rgb
 from .loaders import check_caption_to_image
-from .results import EvalResult, embed_texts, eval_mode, model_name, protocol_card, training_check
+from .leaks import training_check
+from .results import EvalResult, embed_texts, eval_mode, model_name, protocol_card
 from .store import as_features
 
 # %% auto #0

@@ -4,21 +4,23 @@
 
 # %% ../nbs/06_training.ipynb #d43ffc90
 from __future__ import annotations
-import contextlib, dataclasses, datetime, itertools, json, math, os, random, time
+import dataclasses, json, time
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
-import numpy as np, torch
+import torch
 from fastcore.basics import patch
 from .core import *
 from .model import AlignedModel
 from .loaders import *
 from .losses import *
-from .losses import _dist_on
+from .steps import *
+from .steps import _NonFiniteLoss, _chunk_inputs, _optimise
+from .distributed import _setup_distributed, _leave_distributed, _wrap_ddp, _gather_rng, _shared_state, _set_rng_state
 
 # %% auto #0
-__all__ = ['CHECKPOINT', 'STATE', 'TrainConfig', 'param_groups', 'native_bf16', 'amp_precision', 'save_checkpoint',
-           'load_checkpoint', 'held_out_retrieval', 'TrainResult', 'train']
+__all__ = ['CHECKPOINT', 'STATE', 'TrainConfig', 'save_checkpoint', 'load_checkpoint', 'held_out_retrieval', 'TrainResult',
+           'train']
 
 # %% ../nbs/06_training.ipynb #b7e1a012
 @dataclass
@@ -64,38 +66,6 @@ def paper(cls:TrainConfig, **kw)->TrainConfig:
                                    warmup_steps=1_000, weight_decay=0.02, grad_clip=None, precision='fp16', gather=False,
                                    max_length=77, image_size=256, eval_every=2 * 1_180, save_every=1_180), **kw)
 
-# %% ../nbs/06_training.ipynb #b7e1a015
-def param_groups(model:torch.nn.Module, # the model whose trainable parameters to optimise
-                 weight_decay:float, # decay of >= 2-D weights
-                )->list[dict]:
-    "Two AdamW groups: decayed matrices, undecayed vectors and scalars."
-    decay, no_decay = [], []
-    for p in model.parameters():
-        if p.requires_grad: (decay if p.ndim >= 2 else no_decay).append(p)
-    return [dict(params=decay, weight_decay=weight_decay), dict(params=no_decay, weight_decay=0.)]
-
-# %% ../nbs/06_training.ipynb #a06b0005
-def native_bf16(device, # a torch device or its name
-               )->bool:
-    "True when `device` is a GPU that computes in bf16 natively: compute capability 8.0+ (A100, L4, H100, RTX 30xx, ...) or ROCm."
-    device = torch.device(device)
-    if device.type != 'cuda' or not torch.cuda.is_available(): return False
-    if torch.version.hip: return True
-    return tuple(torch.cuda.get_device_capability(device)) >= (8, 0)
-
-# %% ../nbs/06_training.ipynb #a06b0006
-def amp_precision(precision:str, # the configured precision: 'bf16', 'fp16' or 'fp32'
-                  device, # where the run trains
-                 )->str: # 'bf16', 'fp16' or 'fp32'
-    "The autocast precision a run on `device` really uses: fp32 on CPU, fp16 instead of bf16 on GPUs that only emulate bf16."
-    device, dt = torch.device(device), resolve_dtype(precision)
-    if device.type != 'cuda' or dt == torch.float32: return 'fp32'
-    if dt == torch.float16: return 'fp16'
-    if native_bf16(device): return 'bf16'
-    if is_main_process(): get_logger('training').warning('this GPU (compute capability %s) has no native bf16: training with fp16 autocast and a grad scaler instead',
-                                                         '.'.join(map(str, torch.cuda.get_device_capability(device))))
-    return 'fp16'
-
 # %% ../nbs/06_training.ipynb #b7e1a018
 CHECKPOINT, STATE = 'checkpoint.safetensors', 'state.pt'
 
@@ -129,32 +99,6 @@ def load_checkpoint(path:str|Path, # a run folder or its `checkpoint.safetensors
     with safe_open(str(p), 'pt') as f: meta = f.metadata() or {}
     if 'config' in meta: model.check_compatible(json.loads(meta['config']), f'checkpoint {p}')
     return model.load_projector_state_dict(load_file(str(p)))
-
-# %% ../nbs/06_training.ipynb #a06b0012
-def _rng_state()->dict:
-    "Every random generator's state, as tensors and plain types."
-    _, keys, pos, has_gauss, gauss = np.random.get_state()
-    py = random.getstate()
-    return dict(torch=torch.get_rng_state(), cuda=list(torch.cuda.get_rng_state_all()) if torch.cuda.is_available() else [],
-                numpy=dict(keys=torch.from_numpy(keys.astype(np.int64)), pos=int(pos), has_gauss=int(has_gauss), gauss=float(gauss)),
-                python=dict(version=py[0], state=list(py[1])))
-
-# %% ../nbs/06_training.ipynb #a06b0013
-def _set_rng_state(s:dict):
-    "Restore the generators `_rng_state` saved."
-    torch.set_rng_state(s['torch'])
-    _set_cuda_rng(s['cuda'])
-    n = s['numpy']
-    np.random.set_state(('MT19937', n['keys'].numpy().astype(np.uint32), n['pos'], n['has_gauss'], n['gauss']))
-    random.setstate((s['python']['version'], tuple(s['python']['state']), None))
-
-# %% ../nbs/06_training.ipynb #a06b1002
-def _set_cuda_rng(states:list):
-    "Restore the saved generators of the GPUs this process sees; skip (and log) the rest."
-    n = torch.cuda.device_count() if states and torch.cuda.is_available() else 0
-    for i, st in enumerate(states[:n]): torch.cuda.set_rng_state(st, i)
-    if len(states) > n: get_logger('training').warning('the checkpoint holds the random state of %d GPU(s) but this process sees %d: '
-                                                       'the other %d are not restored', len(states), n, len(states) - n)
 
 # %% ../nbs/06_training.ipynb #b7e1a021
 @torch.no_grad()
@@ -224,79 +168,6 @@ def _repr_markdown_(self:TrainResult)->str:
     if self.evals: rows += [(f'{k} (step {self.evals[-1][0]})', f'{v:.4f}' if isinstance(v, float) else v) for k, v in self.evals[-1][1].items()]
     return '| | |\n|---|---|\n' + '\n'.join(f'| {k} | {v} |' for k, v in rows)
 
-# %% ../nbs/06_training.ipynb #b7e1a027
-class _NonFiniteLoss(Exception): pass
-
-def _loss_value(loss:torch.Tensor)->float:
-    "The loss averaged over processes, as a float; `_NonFiniteLoss` when it is NaN or inf."
-    x = loss.detach().float().clone()
-    if _dist_on():
-        import torch.distributed as dist
-        dist.all_reduce(x); x /= dist.get_world_size()
-    if not math.isfinite(v := x.item()): raise _NonFiniteLoss(v)
-    return v
-
-# %% ../nbs/06_training.ipynb #a06b0020
-def _chunk_inputs(model:AlignedModel, batch, k:int, device, amp)->list[tuple]:
-    "A batch from `step_batches` as `k` (image, text) `EncoderOutput` chunks; online chunks go through the frozen encoders one at a time."
-    a, b = batch
-    cuts = [(i * len(a) // k, (i + 1) * len(a) // k) for i in range(k)]
-    if isinstance(a, EncoderOutput): return [(a[i:j], b[i:j]) for i, j in cuts]   # views on the host: the model moves one chunk at a time
-    with amp():
-        return [(model.image_encoder(a[i:j].to(device, non_blocking=True)), model.text_encoder(model.text_encoder.tokenize(b[i:j]))) for i, j in cuts]
-
-# %% ../nbs/06_training.ipynb #a06b0021
-def _backward_whole(model, ddp, chunk:tuple, scaler, cfg:TrainConfig, amp)->float:
-    "Forward and backward of a batch in one piece; returns the loss."
-    with amp(): out = (ddp or model)(*chunk)
-    loss = contrastive_loss(out, model.loss, cfg.gather)
-    lv = _loss_value(loss)
-    scaler.scale(loss).backward()
-    return lv
-
-# %% ../nbs/06_training.ipynb #a06b1004
-def _features_no_grad(model, chunks:list, cfg:TrainConfig, amp)->tuple[torch.Tensor, torch.Tensor, float]:
-    "[N, D] image and text embeddings of all chunks, without gradient, and the batch's loss."
-    with torch.no_grad(), amp():
-        outs = [model(img, txt) for img, txt in chunks]
-        zi, zt = (torch.cat([o[k] for o in outs]) for k in ('image_features', 'text_features'))
-        loss = contrastive_loss(dict(outs[0], image_features=zi, text_features=zt), model.loss, cfg.gather)
-    return zi, zt, _loss_value(loss)
-
-# %% ../nbs/06_training.ipynb #a06b0022
-def _backward_accum(model, ddp, chunks:list, scaler, cfg:TrainConfig, amp)->float:
-    "open_clip's `accum_freq`: the features of every chunk first, then each chunk again with gradient against the others' features."
-    zi, zt, lv = _features_no_grad(model, chunks, cfg, amp)
-    a = 0
-    for j, (img, txt) in enumerate(chunks):
-        b, last = a + len(img), j == len(chunks) - 1   # the temperature gets its gradient once, in the pass that DDP synchronises
-        with contextlib.nullcontext() if last or ddp is None else ddp.no_sync():
-            with amp(): o = (ddp or model)(img, txt)
-            keep = lambda t: t if (last or t is None) else t.detach()
-            mix = dict(image_features=torch.cat([zi[:a], o['image_features'], zi[b:]]), text_features=torch.cat([zt[:a], o['text_features'], zt[b:]]),
-                       logit_scale=keep(o['logit_scale']), logit_bias=keep(o['logit_bias']))
-            scaler.scale(contrastive_loss(mix, model.loss, cfg.gather)).backward()
-        a = b
-    return lv
-
-# %% ../nbs/06_training.ipynb #a06b0023
-def _apply_step(model, opt, scaler, cfg:TrainConfig)->float:
-    "Unscale (fp16), clip and apply the gradient, clamp the temperature; returns the gradient norm before clipping."
-    scaler.unscale_(opt)
-    params = [p for g in opt.param_groups for p in g['params']]
-    gn = torch.nn.utils.clip_grad_norm_(params, cfg.grad_clip or float('inf'))
-    scaler.step(opt); scaler.update()
-    model.clamp_logit_scale_()
-    return gn.item()
-
-# %% ../nbs/06_training.ipynb #a06b1005
-def _optimise(model, ddp, chunks:list, opt, scaler, cfg:TrainConfig, amp)->tuple[float, float]:
-    "One optimiser step on a batch given as chunks; returns (loss, gradient norm)."
-    opt.zero_grad(set_to_none=True)
-    if len(chunks) == 1: lv = _backward_whole(model, ddp, chunks[0], scaler, cfg, amp)
-    else: lv = _backward_accum(model, ddp, chunks, scaler, cfg, amp)
-    return lv, _apply_step(model, opt, scaler, cfg)
-
 # %% ../nbs/06_training.ipynb #b7e1a029
 def _check_cached(model:AlignedModel, pairs:CachedPairs):
     "Cached feature widths against the projectors, and the encoders the feature stores name against the model's."
@@ -335,74 +206,6 @@ def _check_run(r:SimpleNamespace, resume:bool):
     if r.evalp is not None and r.evalp.kind == 'online' and (r.model.image_encoder is None or r.model.text_encoder is None):
         raise SpecError('eval_data holds raw images and captions but the model has no encoders: pass cached features, or build it with encoders')
 
-# %% ../nbs/06_training.ipynb #a06b0027
-_GROUPS = itertools.count()   # process groups this process created
-
-def _init_group(backend:str, minutes:float):
-    "Create torchrun's process group with keys of its own in the rendezvous store, so that a later `train` can create it again."
-    import torch.distributed as dist
-    timeout = datetime.timedelta(minutes=minutes)
-    store, rank, world = next(dist.rendezvous('env://', timeout=timeout))
-    store.set_timeout(timeout)
-    prefix = f'freeze_align_train_{next(_GROUPS)}'   # a re-created default group reuses its name: keys of its own keep the last group's out of its rendezvous
-    dist.init_process_group(backend, store=dist.PrefixStore(prefix, store), rank=rank, world_size=world, timeout=timeout)
-
-# %% ../nbs/06_training.ipynb #a06b0053
-def _local_gpu(device, rank:int)->torch.device:
-    "This process's GPU: the index `device` names, else `LOCAL_RANK`, else the rank modulo the number of GPUs."
-    if device is not None and torch.device(device).index is not None: return torch.device(device)
-    local = os.environ.get('LOCAL_RANK', '').strip()
-    return torch.device('cuda', int(local) if local else rank % max(1, torch.cuda.device_count()))
-
-# %% ../nbs/06_training.ipynb #a06b1006
-def _setup_distributed(device, # the `device` argument of `train`
-                       cfg:TrainConfig, # the run's config (`dist_timeout`)
-                      )->tuple[int, int, torch.device, bool]: # rank, world size, this process's device, whether the group was created here
-    "Join torchrun's process group (creating it unless the caller did) and bind this process to its own GPU."
-    import torch.distributed as dist
-    cuda = torch.cuda.is_available() and (device is None or torch.device(device).type == 'cuda')
-    created = int(os.environ.get('WORLD_SIZE', 1)) > 1 and dist.is_available() and not dist.is_initialized()
-    if created:
-        if cuda: torch.cuda.set_device(_local_gpu(device, int(os.environ.get('RANK', 0))))
-        _init_group('nccl' if cuda else 'gloo', cfg.dist_timeout)
-    rank, world = dist_info()
-    if cuda and world > 1:   # also when the caller made the group: each rank computes, and NCCL communicates, on its own GPU
-        device = _local_gpu(device, rank)
-        torch.cuda.set_device(device)
-    return rank, world, default_device(device), created
-
-# %% ../nbs/06_training.ipynb #a06b0030
-def _leave_distributed():
-    "Destroy the process group that `train` created."
-    import torch.distributed as dist
-    if dist.is_initialized(): dist.destroy_process_group()
-
-# %% ../nbs/06_training.ipynb #a06b1007
-def _wrap_ddp(model:AlignedModel, device:torch.device, world:int):
-    "`DistributedDataParallel` around the model when there are several processes (only the projectors have gradients), else None."
-    if world == 1: return None
-    from torch.nn.parallel import DistributedDataParallel
-    return DistributedDataParallel(model, device_ids=[device.index] if device.type == 'cuda' else None, broadcast_buffers=False)
-
-# %% ../nbs/06_training.ipynb #a06b1008
-def _gather_rng(world:int, collective:bool)->list:
-    "Every rank's random state (rank 0's alone when a collective is not safe, e.g. after an exception)."
-    if world == 1 or not collective: return [_rng_state()]
-    import torch.distributed as dist
-    res = [None] * world
-    dist.all_gather_object(res, _rng_state())
-    return res
-
-# %% ../nbs/06_training.ipynb #a06b0031
-def _shared_state(out:Path|None, resume:bool, rank:int, world:int)->dict|None:
-    "The run folder's training state when resuming: rank 0 reads it, every rank gets rank 0's copy (None: start afresh)."
-    if not resume: return None
-    st = torch.load(out/STATE, map_location='cpu', weights_only=True) if rank == 0 and (out/STATE).exists() else None
-    if world > 1:
-        import torch.distributed as dist
-        box = [st]; dist.broadcast_object_list(box, src=0); st = box[0]
-    return st
-
 # %% ../nbs/06_training.ipynb #a06b1009
 def _load_scaler(scaler, saved:dict, log):
     "Restore the grad scaler, or start it fresh when the checkpoint's run used one and this one does not, or the reverse."
@@ -431,7 +234,7 @@ def _load_state(r:SimpleNamespace, st:dict):
 # %% ../nbs/06_training.ipynb #a06b1010
 def _restore(r:SimpleNamespace, resume:bool):
     "Continue from the run folder's checkpoint when resuming and there is one."
-    st = _shared_state(r.out, resume, r.rank, r.world)
+    st = _shared_state(r.out/STATE if resume else None, r.rank, r.world)
     if st is None:
         if resume and r.rank == 0: r.log.info('nothing to resume in %s: starting a fresh run', r.out)
         return
@@ -548,7 +351,7 @@ def train(model:AlignedModel, # the model; only its projectors and temperature t
          )->TrainResult:
     "Train the projectors of `model` on paired data with a contrastive loss; the encoders stay frozen."
     cfg = config or TrainConfig()
-    rank, world, device, created = _setup_distributed(device, cfg)
+    rank, world, device, created = _setup_distributed(device, cfg.dist_timeout)
     try:
         r = _prepare(model, data, cfg, eval_data, eval_fn, out_dir, resume, rank, world, device)
         _run_steps(r, callbacks or [])

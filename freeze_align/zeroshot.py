@@ -13,6 +13,7 @@ from .pairs import LabelledImages, stratified_indices
 from .data import fashion_mnist
 from .hub import HubDataset, classification_dataset, clip_benchmark_classnames, from_hf_classification
 from .results import *
+from .leaks import task_label, training_check
 
 # %% auto #0
 __all__ = ['VDT_PAD', 'IMAGENET_VARIANTS', 'PAPER_DATASETS', 'Templates', 'Descriptions', 'templates', 'descriptions',

