@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 from .core import *
 from .pairs import ImageTextPairs, stratified_indices, _n_test
+from .emoji import EmojiWorld
 
 # %% auto #0
 __all__ = ['TASK_LABELS', 'concept_split', 'check_disjoint', 'NameMatcher', 'names_in_captions', 'training_check', 'task_label']
@@ -21,7 +22,6 @@ def concept_split(world, # an `EmojiWorld`, or a list of concept keys
                   stratify:bool=True, # keep each emoji category's share (needs an `EmojiWorld`)
                  )->tuple[list[str], list[str]]: # (train concepts, held-out concepts), each in the world's order
     "Split concepts into training and held-out ones, seeded and stratified by category."
-    from freeze_align.emoji import EmojiWorld     # here, not at the top: the training check needs no emoji data
     concepts = list(world.concepts if isinstance(world, EmojiWorld) else world)
     k = _n_test(len(concepts), test)
     if stratify and isinstance(world, EmojiWorld):

@@ -15,7 +15,7 @@ from .convert import copy_files, copy_folder, dinov2_from_onnx, timm_from_torch,
 
 # %% auto #0
 __all__ = ['ZOO', 'MANIFEST', 'ZooEntry', 'register_zoo', 'locate_sources', 'verify_zoo', 'materialize', 'zoo_names',
-           'resolve_zoo', 'zoo_info', 'ZooTable']
+           'resolve_zoo', 'ZooTable', 'zoo_info']
 
 # %% ../nbs/01a_zoo.ipynb #1b7e55c4
 @dataclass(frozen=True)
@@ -237,18 +237,6 @@ def resolve_zoo(name:str, # a zoo name, e.g. `'dinov2-s14'`
     folder = materialize(name, zoo_dir)
     return entry.spec.format(path=folder), dict(entry.kwargs)
 
-# %% ../nbs/01a_zoo.ipynb #e2a7c6f9
-def zoo_info(zoo_dir:str|Path|None=None, # the zoo folder (default: `cache_dir(None, 'zoo')`)
-            )->ZooTable:
-    "A table of the zoo: name, modality, dim, source package, licence, status and description."
-    root = cache_dir(zoo_dir) if zoo_dir else cache_dir(None, 'zoo')
-    rows = []
-    for e in ZOO.values():
-        pk = e.packages
-        rows.append(dict(name=e.name, modality=e.modality, dim=e.dim, licence=e.licence, description=e.description, status=_status(e, root),
-                         package=pk[0] if len(pk) == 1 else f'{pk[0]} (+{len(pk) - 1} parts)'))
-    return ZooTable(rows)
-
 # %% ../nbs/01a_zoo.ipynb #f0d13315
 class ZooTable:
     "The zoo as a small table (a list of dicts), shown as markdown in notebooks."
@@ -264,6 +252,18 @@ class ZooTable:
         cols = self.cols[:-1]   # descriptions are too long for a terminal line
         width = {c: max([len(c)] + [len(str(r[c])) for r in self.rows]) for c in cols}
         return '\n'.join('  '.join(f'{str(r[c]):<{width[c]}}' for c in cols) for r in [dict(zip(cols, cols))] + self.rows)
+
+# %% ../nbs/01a_zoo.ipynb #e2a7c6f9
+def zoo_info(zoo_dir:str|Path|None=None, # the zoo folder (default: `cache_dir(None, 'zoo')`)
+            )->ZooTable:
+    "A table of the zoo: name, modality, dim, source package, licence, status and description."
+    root = cache_dir(zoo_dir) if zoo_dir else cache_dir(None, 'zoo')
+    rows = []
+    for e in ZOO.values():
+        pk = e.packages
+        rows.append(dict(name=e.name, modality=e.modality, dim=e.dim, licence=e.licence, description=e.description, status=_status(e, root),
+                         package=pk[0] if len(pk) == 1 else f'{pk[0]} (+{len(pk) - 1} parts)'))
+    return ZooTable(rows)
 
 # %% ../nbs/01a_zoo.ipynb #2fadd9b0
 def _status(entry:ZooEntry, root:Path)->str:
