@@ -117,7 +117,7 @@ class FeatureBank:
     def __init__(self, cache=None, # feature-store root (default: under `cache_dir()`)
                  bs:int=64, # extraction batch size
                 ):
-        self.cache, self.bs, self._feats = cache, bs, {}
+        self.cache, self.bs, self._feats, self._pooled = cache, bs, {}, {}
 
     def add(self, encoder, name:str, items, tokens:bool=False):
         "Extract (or read) `encoder`'s features of `items` under `name`."
@@ -135,8 +135,11 @@ class FeatureBank:
 
     def features(self, encoder, name:str): return self._feats[(getattr(encoder, 'spec', encoder), name)]
     def pooled(self, encoder, name:str, pool:str='cls')->torch.Tensor:
-        "[n, D] float32 pooled features (`'cls'` or `'mean'`) of a named item set."
-        return torch.as_tensor(np.asarray(getattr(self.features(encoder, name), pool), dtype=np.float32))
+        "[n, D] float32 pooled features (`'cls'` or `'mean'`) of a named item set, read once per feature set."
+        f, key = self.features(encoder, name), (getattr(encoder, 'spec', encoder), name, pool)
+        if self._pooled.get(key, (None,))[0] is not f:    # re-read only when `add` or `concat` replaced the set
+            self._pooled[key] = (f, torch.as_tensor(np.asarray(getattr(f, pool), dtype=np.float32)))
+        return self._pooled[key][1]
 
 # %% ../nbs/10a_demo_data.ipynb #53917f62
 class RowView:

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np, torch
 from fastcore.basics import patch
 from .core import *
-from .store import Features, _numpy
+from .store import Features
 from .store import _save_npy, _write_json, _read_json, _shard_file, _check_shard, _latest, _merge, _open
 
 # %% auto #0
@@ -30,7 +30,7 @@ def _digest(h, x, paths:bool=False):
     elif isinstance(x, str): b = x.encode(); h.update(len(b).to_bytes(8, 'little') + b)
     elif isinstance(x, Image.Image): h.update(f'<pil {x.mode} {x.size}>'.encode()); h.update(x.tobytes())
     elif isinstance(x, (np.ndarray, torch.Tensor)):
-        a = np.ascontiguousarray(_numpy(x))          # tensors from any device; bf16 as fp32
+        a = np.ascontiguousarray(to_numpy(x))          # tensors from any device; bf16 as fp32
         h.update(f'<array {a.dtype} {a.shape}>'.encode()); h.update(a.tobytes())
     elif isinstance(x, bytes): h.update(len(x).to_bytes(8, 'little') + x)
     elif isinstance(x, (tuple, list)):

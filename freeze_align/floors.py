@@ -10,7 +10,7 @@ from torch import nn
 from .core import *
 
 # %% auto #0
-__all__ = ['Floor', 'paired_rows', 'lstsq_floor', 'relative_floor']
+__all__ = ['Floor', 'paired_rows', 'ridge_solve', 'lstsq_floor', 'relative_floor']
 
 # %% ../nbs/06c_floors.ipynb #9fc5cf38
 class Floor(nn.Module):
@@ -49,6 +49,15 @@ def paired_rows(image_features, # [n_images, d_image] features of the training i
     if len(c2i) and (c2i.min() < 0 or c2i.max() >= len(img)): raise DataError(f'caption_to_image must hold indices in [0, {len(img)})')
     return img[c2i], txt
 
+# %% ../nbs/06c_floors.ipynb #ba2a9605
+def ridge_solve(x:torch.Tensor, # [n, d_in] centred inputs
+                y:torch.Tensor, # [n, d_out] centred targets
+                ridge:float=1e-2, # regularisation, relative to the mean eigenvalue of xᵀx
+               )->torch.Tensor: # [d_in, d_out]
+    "W = argmin ‖x W - y‖² + ridge · tr(xᵀx)/d_in · ‖W‖², in closed form."
+    g = x.T @ x
+    return torch.linalg.solve(g + ridge * g.trace() / len(g) * torch.eye(len(g), dtype=g.dtype), x.T @ y)
+
 # %% ../nbs/06c_floors.ipynb #08547ddb
 def lstsq_floor(image_features, # [n_images, d_image] pooled features of the training images
                 text_features, # [n_captions, d_text] pooled features of their captions
@@ -58,9 +67,7 @@ def lstsq_floor(image_features, # [n_images, d_image] pooled features of the tra
     "A ridge least-squares linear map from text features into the image feature space, fitted in closed form."
     img, txt = paired_rows(image_features, text_features, caption_to_image)
     mi, mt = img.mean(0), txt.mean(0)
-    x, y = (txt - mt).double(), (img - mi).double()
-    g = x.T @ x
-    w = torch.linalg.solve(g + ridge * g.trace() / len(g) * torch.eye(len(g), dtype=g.dtype), x.T @ y).float()
+    w = ridge_solve((txt - mt).double(), (img - mi).double(), ridge).float()
     return Floor('lstsq', lambda v: v, lambda v: v @ w, mi, mt, dict(pairs=len(img), ridge=ridge, dim=img.shape[1]))
 
 # %% ../nbs/06c_floors.ipynb #bbc9b1fa

@@ -29,11 +29,6 @@ def feature_dim(fs, # a feature set (`as_feature_set`)
     d = getattr(fs, 'dim', None)
     return int(d) if d is not None else fs.output(np.arange(1)).dim
 
-# %% ../nbs/06a_loaders.ipynb #a06a0004
-def _as_numpy(x)->np.ndarray:
-    "Indices or labels as a host array: lists, arrays, and tensors on any device."
-    return x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else np.asarray(x)
-
 # %% ../nbs/06a_loaders.ipynb #a121677e
 def check_caption_to_image(c2i, # [n_captions] image index of each caption (list, array, tensor on any device), or None for 1:1 pairs
                            n_images:int, # number of images
@@ -45,7 +40,7 @@ def check_caption_to_image(c2i, # [n_captions] image index of each caption (list
             raise DataError(f'got {n_images} images and {n_captions} captions: pairs need equal counts, or pass caption_to_image '
                             f'(the image index of each caption) when an image has several captions')
         return torch.arange(n_captions)
-    c2i = torch.from_numpy(np.array(_as_numpy(c2i)))
+    c2i = torch.from_numpy(np.array(to_numpy(c2i)))
     if c2i.ndim != 1 or len(c2i) != n_captions: raise ShapeError(f'caption_to_image must have one entry per caption ({n_captions}), got shape {tuple(c2i.shape)}')
     if c2i.is_floating_point() or c2i.dtype == torch.bool: raise DataError(f'caption_to_image must hold integer image indices, got {c2i.dtype}')
     if len(c2i) and (c2i.min() < 0 or c2i.max() >= n_images): raise DataError(f'caption_to_image has indices outside [0, {n_images}): min {c2i.min().item()}, max {c2i.max().item()}')
@@ -84,7 +79,7 @@ class CachedPairs:
     def batch(self, idx, # pair indices: list, array or tensor on any device
              )->tuple[EncoderOutput, EncoderOutput]: # image and text outputs, on the CPU
         "Image and text outputs of the pairs `idx`."
-        idx = _as_numpy(idx).astype(np.int64)
+        idx = to_numpy(idx).astype(np.int64)
         return self.image_features.output(self.caption_to_image.numpy()[idx]), self.text_features.output(self._txt_rows[idx])
 
 # %% ../nbs/06a_loaders.ipynb #a06a0009
@@ -105,13 +100,13 @@ def encoder_configs(self:CachedPairs)->dict:
 def images(self:CachedPairs, idx, # image rows: list, array or tensor on any device
           )->EncoderOutput:
     "Outputs of the image rows `idx` (for evaluation)."
-    return self.image_features.output(_as_numpy(idx).astype(np.int64))
+    return self.image_features.output(to_numpy(idx).astype(np.int64))
 
 @patch
 def texts(self:CachedPairs, idx, # pair indices: list, array or tensor on any device
          )->EncoderOutput:
     "Text outputs of the pairs `idx` (for evaluation)."
-    return self.text_features.output(self._txt_rows[_as_numpy(idx).astype(np.int64)])
+    return self.text_features.output(self._txt_rows[to_numpy(idx).astype(np.int64)])
 
 # %% ../nbs/06a_loaders.ipynb #fdecf50f
 def _check_caption(cap, i):
@@ -154,7 +149,7 @@ class MemoryPairs(OnlinePairs):
                  caption_to_image=None, # [n_captions] image index of each caption (default: 1:1)
                 ):
         from freeze_align.pairs import ImageTextPairs
-        if caption_to_image is not None: caption_to_image = _as_numpy(caption_to_image)
+        if caption_to_image is not None: caption_to_image = to_numpy(caption_to_image)
         self.data = images if isinstance(images, ImageTextPairs) else ImageTextPairs(images, captions, caption_to_image)
         self.n_images, self.caption_to_image = self.data.n_images, torch.from_numpy(np.asarray(self.data.caption_to_image, dtype=np.int64))
     def raw_image(self, j): return self.data.image(j)

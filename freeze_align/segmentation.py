@@ -12,6 +12,7 @@ from fastcore.basics import patch
 from .core import *
 from .frozen import ImageTransform, to_rgb
 from .loaders import check_caption_to_image
+from .floors import ridge_solve
 from .leaks import training_check
 from .results import EvalResult, embed_texts, eval_mode, model_name, protocol_card
 from .store import as_features
@@ -381,9 +382,7 @@ def fit_ridge_map(image_features, # training images: `Features`, `EncoderOutput`
     X, Y = _rows(text_features, 'cls'), _rows(image_features, 'mean')
     Y = Y[check_caption_to_image(caption_to_image, len(Y), len(X))]
     mx, my = X.mean(0), Y.mean(0)
-    G, B = (X - mx).T @ (X - mx), (X - mx).T @ (Y - my)
-    W = torch.linalg.solve(G + ridge * G.trace() / len(G) * torch.eye(len(G), dtype=G.dtype), B)
-    return RidgeMap(W, mx, my, ridge, len(X), name)
+    return RidgeMap(ridge_solve(X - mx, Y - my, ridge), mx, my, ridge, len(X), name)
 
 # %% ../nbs/08a_segmentation.ipynb #58f74492
 def segmentation_report(models:dict, # name -> `AlignedModel` (trained on cached features)

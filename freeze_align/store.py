@@ -60,15 +60,8 @@ class ShardedArray:
         if isinstance(key, slice):
             a, b, step = key.indices(len(self))
             res = self._range(a, b) if step == 1 else self._take(np.arange(a, b, step))
-        else: res = self._take(_numpy(key))
+        else: res = self._take(to_numpy(key))
         return res[(slice(None),) + rest] if rest else res
-
-# %% ../nbs/01d_store.ipynb #e2b70005
-def _numpy(x)->np.ndarray:
-    "`x` as a numpy array; a tensor is detached and copied to the CPU first (from any device), bf16 widened to fp32."
-    if not isinstance(x, torch.Tensor): return np.asarray(x)
-    x = x.detach().cpu()
-    return (x.float() if x.dtype == torch.bfloat16 else x).numpy()
 
 # %% ../nbs/01d_store.ipynb #e2b70007
 @patch
@@ -242,7 +235,7 @@ def _repr_markdown_(self:Features):
 # %% ../nbs/01d_store.ipynb #f1a0c009
 def _np_rows(v, name:str, ndim:int)->np.ndarray:
     "Field `name` as a numpy array of `ndim` dimensions: fp16 kept, other numbers as fp32 (masks as they are), all finite."
-    v = _numpy(v)
+    v = to_numpy(v)
     if v.ndim != ndim: raise ShapeError(f'{name} must have {ndim} dimensions, got shape {v.shape}')
     if name != 'mask':
         if not np.issubdtype(v.dtype, np.floating): v = v.astype(np.float32)
